@@ -1,0 +1,5 @@
+"""Entry point for ``python -m dumon``."""
+
+from dumon.cli import main
+
+main()

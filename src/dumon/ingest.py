@@ -1,0 +1,147 @@
+"""Import articles given as JSON lines, as if a scan had found them (backfills, migrations).
+
+Each line holds ``id``, ``title``, ``summary``, ``body``, ``url``, ``outlet``, ``date`` (a date, a
+datetime or null). Lines are matched and stored in batches, one transaction per batch, so an
+interrupted import keeps whole batches and a rerun adds only what is missing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from dumon import store
+from dumon.desk import Desk
+from dumon.errors import ConfigError
+from dumon.models import VN_TZ, Article
+from dumon.cleantext import clean_text
+from dumon.urls import canonical_url, is_http_url
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    articles_new: int = 0
+    duplicates: int = 0
+    hits_new: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+def parse_date(value: object) -> datetime | None:
+    """A date becomes midnight Vietnam time; a naive datetime is Vietnam time."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"ngày không hợp lệ: {value!r}")
+    text = value.strip().replace("Z", "+00:00")
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), time(0, 0), VN_TZ)
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
+
+
+def article_from_record(record: dict) -> Article:
+    """Build an Article from one JSON line; raise ValueError with a Vietnamese reason."""
+    if not isinstance(record, dict):
+        raise ValueError("dòng không phải một đối tượng JSON")
+    title = clean_text(str(record.get("title") or ""))
+    if not title:
+        raise ValueError("thiếu tiêu đề (title)")
+    raw_url = str(record.get("url") or "").strip()
+    if raw_url and is_http_url(raw_url):
+        url = canonical_url(raw_url)
+    elif record.get("id"):
+        url = f"urn:dumon:{record['id']}"  # keeps the article unique without a link
+    else:
+        raise ValueError("thiếu cả url lẫn id")
+    return Article(
+        url=url,
+        title=title,
+        summary=clean_text(str(record.get("summary") or "")),
+        body=clean_text(str(record.get("body") or ""), keep_paragraphs=True),
+        outlet=str(record.get("outlet") or ""),
+        published=parse_date(record.get("date")),
+        source=str(record.get("source") or "import"),
+        original_url=raw_url or None,
+        external_id=str(record["id"]) if record.get("id") is not None else None,
+    )
+
+
+def _open(path: Path):
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _records(path: Path) -> Iterator[tuple[int, str]]:
+    with _open(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, line
+
+
+def import_jsonl(
+    desk: Desk,
+    path: Path,
+    *,
+    matcher=None,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Store the articles of a JSON-lines file (optionally .gz) with their matches."""
+    if not path.is_file():
+        raise ConfigError(path, None, "không tìm thấy tệp", "kiểm tra lại đường dẫn tệp .jsonl")
+    if matcher is None and desk.keywords_dir.is_dir():
+        from dumon.matching import Matcher
+
+        matcher = Matcher.from_folder(desk.keywords_dir)
+    from dumon.scan import match_articles
+
+    report = ImportReport()
+    db = store.open_db(desk.db_path)
+    try:
+        batch: list[Article] = []
+        for number, line in _records(path):
+            report.lines += 1
+            try:
+                batch.append(article_from_record(json.loads(line)))
+            except (ValueError, TypeError) as exc:
+                report.rejected.append((number, str(exc)))
+                continue
+            if len(batch) >= BATCH:
+                _flush(db, batch, matcher, report)
+                batch = []
+                if progress:
+                    progress(report)
+        if batch:
+            _flush(db, batch, matcher, report)
+        if progress:
+            progress(report)
+    finally:
+        db.close()
+    return report
+
+
+def _flush(db: store.Database, batch: list[Article], matcher, report: ImportReport) -> None:
+    known = store.known_urls(db, [a.url for a in batch])
+    unique: dict[str, Article] = {}
+    for article in batch:
+        if article.url in known or article.url in unique:
+            report.duplicates += 1
+        else:
+            unique[article.url] = article
+    pairs = match_articles(list(unique.values()), matcher) if matcher else [
+        (a, None) for a in unique.values()
+    ]
+    with db.atomic():
+        stored = store.store_articles(db, pairs, seen=store.now_iso())
+    report.articles_new += stored.articles_new
+    report.hits_new += stored.hits_new

@@ -1,0 +1,193 @@
+"""Records passed between stages: sources, fetch results, articles, hits, scan reports.
+
+Plain frozen dataclasses; no I/O here. Datetimes are always timezone-aware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+
+VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+"""Vietnam has had no DST since 1975, so a fixed offset is exact and needs no tzdata."""
+
+TIERS = ("central", "local", "sector", "other")
+KINDS = ("rss", "html")
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How politely and how hard to fetch; the `defaults:` block of sources.yaml."""
+
+    timeout: float = 20.0
+    connect_timeout: float = 10.0
+    concurrency: int = 32
+    per_host: int = 4
+    max_redirects: int = 5
+    max_bytes: int = 10_000_000
+    retries: int = 2
+    backoff: float = 0.5
+    max_retry_after: float = 30.0
+    user_agent: str = "dumon/0.1 (press monitor of a Department of Education and Training)"
+    respect_robots: bool = True
+    scan_deadline: float = 600.0
+    fetch_articles_limit: int = 30
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors of an html source's listing page (and optionally its article pages)."""
+
+    item: str
+    link: str = "a"
+    title: str | None = None
+    summary: str | None = None
+    date: str | None = None
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of sources.yaml."""
+
+    name: str
+    url: str
+    kind: str
+    outlet: str
+    tier: str
+    selectors: Selectors | None = None
+    fetch_body: bool = False
+    verified: bool = False
+    enabled: bool = True
+    line: int | None = None
+
+
+class FetchStatus(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """The outcome of one HTTP fetch. `error` is a short Vietnamese reason when FAILED."""
+
+    url: str
+    status: FetchStatus
+    http_status: int | None = None
+    final_url: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes = b""
+    error: str | None = None
+    error_kind: str | None = None  # timeout, connect, http, too_large, robots, redirect, invalid
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is FetchStatus.OK
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as extracted from a source, before storage."""
+
+    url: str  # canonical
+    title: str
+    outlet: str
+    summary: str = ""
+    body: str = ""
+    published: datetime | None = None
+    source: str | None = None
+    original_url: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One term found in one field of an article."""
+
+    kind: str  # unit, place, theme, alert, exclusion
+    key: str  # canonical unit name, place name, theme or alert id
+    term: str  # the surface form searched
+    field: str  # title, summary, body, url
+    start: int
+    end: int
+    score: float = 100.0
+    folded: bool = False  # found only in the accent-folded twin
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What the matcher decided about one article, and why."""
+
+    edu: bool
+    local: bool
+    alert: bool
+    units: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    alerts: tuple[str, ...] = ()
+    severity: int = 0
+    hits: tuple[Hit, ...] = ()
+    rules: tuple[str, ...] = ()  # human-readable lines for --explain
+
+    @property
+    def relevant(self) -> bool:
+        return self.edu or self.local or self.alert
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """The result of scanning one source in one run."""
+
+    source: str
+    status: str  # ok, unchanged, failed
+    error: str | None = None
+    error_kind: str | None = None
+    http_status: int | None = None
+    items: int = 0
+    articles_new: int = 0
+    hits_new: int = 0
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    run_id: int
+    outcomes: tuple[SourceOutcome, ...]
+    started: datetime
+    finished: datetime
+
+    @property
+    def sources_total(self) -> int:
+        return len(self.outcomes)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def articles_new(self) -> int:
+        return sum(o.articles_new for o in self.outcomes)
+
+    @property
+    def hits_new(self) -> int:
+        return sum(o.hits_new for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all ok or unchanged; 1 some failed; 3 all failed (documented in the README)."""
+        failed = self.count("failed")
+        if not self.outcomes or failed == 0:
+            return 0
+        return 3 if failed == len(self.outcomes) else 1
+
+
+def as_date(value: date | datetime | None) -> date | None:
+    """The calendar date of a value in Vietnam time."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=VN_TZ)
+        return value.astimezone(VN_TZ).date()
+    return value

@@ -1,0 +1,107 @@
+"""Re-apply the keywords to stored articles: try a rule on past coverage before it goes live.
+
+A dry run reports what would be added and removed (with examples) and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dumon import store
+from dumon.desk import Desk
+from dumon.models import MatchResult
+
+EXAMPLES = 5
+
+
+@dataclass
+class Change:
+    """How one label (edu, local, alert, a unit, a theme) moved across the stored articles."""
+
+    label: str
+    added: int = 0
+    removed: int = 0
+    examples_added: list[str] = field(default_factory=list)
+    examples_removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RematchReport:
+    articles: int = 0
+    changed: int = 0
+    applied: bool = False
+    changes: dict[str, Change] = field(default_factory=dict)
+
+    def note(self, label: str, *, added: bool, title: str) -> None:
+        change = self.changes.setdefault(label, Change(label))
+        if added:
+            change.added += 1
+            if len(change.examples_added) < EXAMPLES:
+                change.examples_added.append(title)
+        else:
+            change.removed += 1
+            if len(change.examples_removed) < EXAMPLES:
+                change.examples_removed.append(title)
+
+
+def _labels(edu: bool, local: bool, alert: bool, units, themes) -> set[str]:
+    labels = {name for name, on in (("edu", edu), ("local", local), ("alert", alert)) if on}
+    labels |= {f"đơn vị: {u}" for u in units}
+    labels |= {f"chủ đề: {t}" for t in themes}
+    return labels
+
+
+def rematch(desk: Desk, *, since: str | None = None, dry_run: bool = False, matcher=None) -> RematchReport:
+    """Match every stored article again (optionally only those since a date)."""
+    if matcher is None:
+        from dumon.matching import Matcher
+
+        matcher = Matcher.from_folder(desk.keywords_dir)
+    report = RematchReport(applied=not dry_run)
+    db = store.open_db(desk.db_path)
+    try:
+        pending: list[tuple[int, MatchResult]] = []
+        for row in store.iter_articles(db, since=since):
+            report.articles += 1
+            published = datetime.fromisoformat(row["published"]) if row["published"] else None
+            result = matcher.match(
+                title=row["title"],
+                summary=row["summary"] or "",
+                body=row["body"] or "",
+                url=row["url"],
+                outlet=row["outlet"] or "",
+                published=published,
+            )
+            before = _labels(
+                bool(row["edu"]),
+                bool(row["local"]),
+                bool(row["alert"]),
+                json.loads(row["units"] or "[]"),
+                json.loads(row["themes"] or "[]"),
+            )
+            after = _labels(result.edu, result.local, result.alert, result.units, result.themes)
+            if before == after:
+                continue
+            report.changed += 1
+            for label in sorted(after - before):
+                report.note(label, added=True, title=row["title"])
+            for label in sorted(before - after):
+                report.note(label, added=False, title=row["title"])
+            if not dry_run:
+                pending.append((row["id"], result))
+                if len(pending) >= 1000:
+                    _apply(db, pending)
+                    pending = []
+        if pending:
+            _apply(db, pending)
+    finally:
+        db.close()
+    return report
+
+
+def _apply(db: store.Database, pending: list[tuple[int, MatchResult]]) -> None:
+    with db.atomic():
+        for article_id, result in pending:
+            store.update_match(db, article_id, result)

@@ -1,0 +1,146 @@
+"""Rendering of scan, import, sources and rematch results for the terminal and for cron mail.
+
+Source names, errors and titles can carry text from the outside world, so everything goes
+into rich as ``Text`` (never parsed as markup).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from dumon.models import ScanReport, SourceOutcome
+
+STATUS_VI = {"ok": "có tin", "unchanged": "không đổi", "failed": "lỗi"}
+
+
+def scan_json(report: ScanReport) -> str:
+    failures = [
+        {"source": o.source, "error": o.error or ""} for o in report.outcomes if o.status == "failed"
+    ]
+    return json.dumps(
+        {
+            "run_id": report.run_id,
+            "sources_total": report.sources_total,
+            "sources_ok": report.count("ok"),
+            "sources_unchanged": report.count("unchanged"),
+            "sources_failed": report.count("failed"),
+            "articles_new": report.articles_new,
+            "hits_new": report.hits_new,
+            "failures": failures,
+        },
+        ensure_ascii=False,
+    )
+
+
+@contextmanager
+def scan_progress(console: Console, total: int) -> Iterator[Callable[[SourceOutcome], None]]:
+    """A progress bar on a terminal; a no-op callback elsewhere (cron mail stays clean)."""
+    if not console.is_terminal:
+        yield lambda outcome: None
+        return
+    columns = (
+        TextColumn("Đang quét"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(outcome: SourceOutcome) -> None:
+            progress.update(task, advance=1, description=Text(outcome.source).plain)
+
+        yield advance
+
+
+def print_scan_report(console: Console, report: ScanReport) -> None:
+    """The summary table: sources ok / unchanged / failed with reasons, new articles."""
+    seconds = (report.finished - report.started).total_seconds()
+    console.print(
+        Text(
+            f"Lượt quét #{report.run_id}: {report.sources_total} nguồn — "
+            f"{report.count('ok')} có tin, {report.count('unchanged')} không đổi, "
+            f"{report.count('failed')} lỗi; {report.articles_new} bài mới, "
+            f"{report.hits_new} kết quả khớp từ khóa ({seconds:.1f} giây)."
+        )
+    )
+    failed = [o for o in report.outcomes if o.status == "failed"]
+    if not failed:
+        return
+    table = Table(title=Text("Nguồn bị lỗi"), show_lines=False, expand=False)
+    table.add_column("Nguồn")
+    table.add_column("Lý do")
+    for outcome in failed:
+        table.add_row(Text(outcome.source), Text(outcome.error or ""))
+    console.print(table)
+    console.print(
+        Text(
+            "Các nguồn lỗi sẽ được thử lại ở lượt quét sau. Nếu một nguồn lỗi nhiều ngày, "
+            "kiểm tra địa chỉ trong sources.yaml hoặc chạy `dumon sources check`."
+        )
+    )
+
+
+def print_sources(console: Console, rows) -> None:
+    table = Table(title=Text("Nguồn tin"))
+    for column in ("Tên", "Loại", "Báo", "Cấp", "Trạng thái", "Lần đọc được cuối", "Lỗi liên tiếp", "Ngày chưa có bài mới"):
+        table.add_column(column)
+    for row in rows:
+        status = row.status if row.enabled else "đã tắt"
+        table.add_row(
+            Text(row.name),
+            row.kind,
+            Text(row.outlet),
+            row.tier,
+            Text(status + ("" if row.verified else " (chưa kiểm chứng)")),
+            row.last_success or "chưa có",
+            str(row.consecutive_failures),
+            "" if row.days_since_new is None else str(row.days_since_new),
+        )
+    console.print(table)
+
+
+def print_checks(console: Console, rows) -> None:
+    table = Table(title=Text("Kiểm tra nguồn"))
+    for column in ("Tên", "Kết quả", "HTTP", "Số bài", "Ghi chú"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            Text(row.name),
+            "tốt" if row.ok else "LỖI",
+            "" if row.http_status is None else str(row.http_status),
+            str(row.items),
+            Text(row.detail),
+        )
+    console.print(table)
+
+
+def print_import_report(console: Console, report) -> None:
+    console.print(
+        Text(
+            f"Đã đọc {report.lines} dòng: {report.articles_new} bài mới, {report.duplicates} bài đã có, "
+            f"{len(report.rejected)} dòng bị bỏ qua; {report.hits_new} kết quả khớp từ khóa."
+        )
+    )
+    for number, reason in report.rejected[:20]:
+        console.print(Text(f"  dòng {number}: {reason}"))
+
+
+def print_rematch_report(console: Console, report) -> None:
+    verb = "Đã cập nhật" if report.applied else "Sẽ thay đổi (chạy thử, chưa ghi)"
+    console.print(Text(f"{verb}: {report.changed} trên {report.articles} bài."))
+    for label in sorted(report.changes):
+        change = report.changes[label]
+        console.print(Text(f"  {label}: +{change.added} / -{change.removed}"))
+        for title in change.examples_added:
+            console.print(Text(f"      + {title}"))
+        for title in change.examples_removed:
+            console.print(Text(f"      - {title}"))

@@ -1,0 +1,340 @@
+"""The scan use case: fetch every source, parse, match, store; one report per run.
+
+Fetching runs on one asyncio loop (global and per-host limits live in the Fetcher); parsing
+and matching are CPU work, so they run in worker processes and never stall the fetch loop;
+storing happens on the loop's thread, one transaction per source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from dumon import store
+from dumon.config import SourcesConfig, load_sources
+from dumon.desk import Desk
+from dumon.fetch import Fetcher
+from dumon.lock import DeskLock
+from dumon.models import VN_TZ, Article, FetchStatus, MatchResult, ScanReport, Source, SourceOutcome
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[SourceOutcome], None]
+
+# --- worker side: parsing and matching in a separate process --------------------------------
+
+_worker_matcher = None
+
+
+def _init_worker(keywords_dir: str | None) -> None:
+    global _worker_matcher
+    _worker_matcher = _load_matcher(Path(keywords_dir)) if keywords_dir else None
+
+
+def _load_matcher(keywords_dir: Path):
+    from dumon.matching import Matcher
+
+    return Matcher.from_folder(keywords_dir)
+
+
+def match_articles(
+    articles: list[Article], matcher=None
+) -> list[tuple[Article, MatchResult | None]]:
+    """Pair each article with the matcher's decision (None when no keywords are configured)."""
+    matcher = matcher or _worker_matcher
+    if matcher is None:
+        return [(a, None) for a in articles]
+    return [
+        (
+            a,
+            matcher.match(
+                title=a.title,
+                summary=a.summary,
+                body=a.body,
+                url=a.url,
+                outlet=a.outlet,
+                published=a.published,
+            ),
+        )
+        for a in articles
+    ]
+
+
+@dataclass(frozen=True)
+class ParseJobResult:
+    articles: tuple[Article, ...]
+    problem: str | None
+
+
+def parse_source(
+    source: Source, content: bytes, headers: dict[str, str], base_url: str
+) -> ParseJobResult:
+    """Turn a fetched feed or listing page into articles (runs in a worker)."""
+    if source.kind == "html":
+        from dumon.pages import parse_listing
+
+        parsed = parse_listing(content, headers, source=source, base_url=base_url)
+    else:
+        from dumon.feeds import parse_feed
+
+        parsed = parse_feed(content, headers, source=source, base_url=base_url)
+    return ParseJobResult(tuple(parsed.articles), parsed.problem)
+
+
+def extract_bodies(
+    pairs: list[tuple[Article, bytes, dict[str, str]]], selector: str | None
+) -> list[Article]:
+    """Fill each article's body from its fetched page (runs in a worker)."""
+    from dumon.pages import extract_body
+
+    out = []
+    for article, content, headers in pairs:
+        body = extract_body(content, headers, url=article.url, selector=selector)
+        out.append(replace(article, body=body) if body else article)
+    return out
+
+
+# --- the scan ------------------------------------------------------------------------------
+
+
+def run_scan(
+    desk: Desk,
+    *,
+    only: list[str] | None = None,
+    progress: Progress | None = None,
+    deadline: float | None = None,
+    workers: int | None = None,
+) -> ScanReport:
+    """Scan the desk's sources (or the named subset) and store what is new."""
+    config = load_sources(desk.sources_path)
+    sources = config.select(only)
+    keywords_dir = desk.keywords_dir if desk.keywords_dir.is_dir() else None
+    if keywords_dir is not None:
+        _load_matcher(keywords_dir)  # validate the keywords before fetching anything
+    with DeskLock(desk.lock_path):
+        db = store.open_db(desk.db_path)
+        try:
+            store.close_abandoned_runs(db)
+            store.sync_sources(db, config.sources)
+            run_id = store.start_run(db, pid=os.getpid(), sources=len(sources))
+            started = datetime.now(VN_TZ)
+            outcomes = asyncio.run(
+                _scan_all(
+                    db,
+                    config,
+                    sources,
+                    run_id=run_id,
+                    keywords_dir=keywords_dir,
+                    progress=progress,
+                    deadline=deadline or config.policy.scan_deadline,
+                    workers=workers,
+                )
+            )
+            report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
+            store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
+            return report
+        finally:
+            db.close()
+
+
+async def _scan_all(
+    db: store.Database,
+    config: SourcesConfig,
+    sources: tuple[Source, ...],
+    *,
+    run_id: int,
+    keywords_dir: Path | None,
+    progress: Progress | None,
+    deadline: float,
+    workers: int | None,
+) -> list[SourceOutcome]:
+    states = store.source_states(db)
+    results: dict[str, SourceOutcome] = {}
+    workers = workers or max(1, min(2, os.cpu_count() or 1))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=_init_worker,
+        initargs=(str(keywords_dir) if keywords_dir else None,),
+    )
+    try:
+        async with Fetcher(config.policy) as fetcher:
+            tasks = {
+                asyncio.create_task(
+                    _scan_one(
+                        db, fetcher, pool, source, states.get(source.name, {}), run_id, config
+                    )
+                ): source
+                for source in sources
+            }
+            pending = set(tasks)
+            end = time.monotonic() + deadline
+            while pending:
+                timeout = end - time.monotonic()
+                if timeout <= 0:
+                    break
+                done, pending = await asyncio.wait(
+                    pending, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in done:
+                    outcome = task.result()
+                    results[outcome.source] = outcome
+                    if progress:
+                        progress(outcome)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+            for task in pending:
+                source = tasks[task]
+                outcome = SourceOutcome(
+                    source=source.name,
+                    status="failed",
+                    error=f"Hết thời hạn của lượt quét ({deadline:g} giây); sẽ thử lại lần sau",
+                    error_kind="deadline",
+                )
+                _record_failure(db, run_id, source, outcome)
+                results[source.name] = outcome
+                if progress:
+                    progress(outcome)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [results[s.name] for s in sources if s.name in results]
+
+
+async def _scan_one(
+    db: store.Database,
+    fetcher: Fetcher,
+    pool: Executor,
+    source: Source,
+    state: dict,
+    run_id: int,
+    config: SourcesConfig,
+) -> SourceOutcome:
+    began = time.monotonic()
+    loop = asyncio.get_running_loop()
+    try:
+        result = await fetcher.fetch(
+            source.url, etag=state.get("etag"), last_modified=state.get("last_modified")
+        )
+        if result.status is FetchStatus.NOT_MODIFIED:
+            outcome = SourceOutcome(
+                source.name,
+                "unchanged",
+                http_status=result.http_status,
+                elapsed=time.monotonic() - began,
+            )
+            with db.atomic():
+                store.update_source_state(db, source.name, outcome, now=store.now_iso())
+                store.record_outcome(db, run_id, outcome)
+            return outcome
+        if not result.ok:
+            outcome = SourceOutcome(
+                source.name,
+                "failed",
+                error=result.error,
+                error_kind=result.error_kind,
+                http_status=result.http_status,
+                elapsed=time.monotonic() - began,
+            )
+            _record_failure(db, run_id, source, outcome)
+            return outcome
+        base_url = result.final_url or source.url
+        parsed = await loop.run_in_executor(
+            pool, parse_source, source, result.content, result.headers, base_url
+        )
+        articles = list(parsed.articles)
+        if not articles and parsed.problem:
+            outcome = SourceOutcome(
+                source.name,
+                "failed",
+                error=parsed.problem,
+                error_kind="parse",
+                http_status=result.http_status,
+                elapsed=time.monotonic() - began,
+            )
+            _record_failure(db, run_id, source, outcome)
+            return outcome
+        known = store.known_urls(db, [a.url for a in articles])
+        fresh = _dedupe([a for a in articles if a.url not in known])
+        if source.fetch_body and fresh:
+            fresh = await _fill_bodies(
+                fetcher, pool, source, fresh, config.policy.fetch_articles_limit
+            )
+        pairs = await loop.run_in_executor(pool, match_articles, fresh) if fresh else []
+        now = store.now_iso()
+        with db.atomic():
+            batch = store.store_articles(db, pairs, seen=now)
+            outcome = SourceOutcome(
+                source.name,
+                "ok",
+                error=parsed.problem,
+                http_status=result.http_status,
+                items=len(articles),
+                articles_new=batch.articles_new,
+                hits_new=batch.hits_new,
+                elapsed=time.monotonic() - began,
+            )
+            store.update_source_state(
+                db,
+                source.name,
+                outcome,
+                now=now,
+                etag=result.headers.get("etag"),
+                last_modified=result.headers.get("last-modified"),
+            )
+            store.record_outcome(db, run_id, outcome)
+        return outcome
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # one broken source must never stop the others
+        log.exception("source %s failed unexpectedly", source.name)
+        outcome = SourceOutcome(
+            source.name,
+            "failed",
+            error=f"Lỗi không mong đợi khi xử lý nguồn ({type(exc).__name__}: {exc})",
+            error_kind="internal",
+            elapsed=time.monotonic() - began,
+        )
+        _record_failure(db, run_id, source, outcome)
+        return outcome
+
+
+def _dedupe(articles: list[Article]) -> list[Article]:
+    seen: set[str] = set()
+    out = []
+    for article in articles:
+        if article.url not in seen:
+            seen.add(article.url)
+            out.append(article)
+    return out
+
+
+async def _fill_bodies(
+    fetcher: Fetcher, pool: Executor, source: Source, articles: list[Article], limit: int
+) -> list[Article]:
+    """Fetch article pages of summary-only items and extract their bodies."""
+    wanted = [a for a in articles if not a.body][:limit]
+    results = await asyncio.gather(*(fetcher.fetch(a.url) for a in wanted))
+    fetched = [(a, r.content, r.headers) for a, r in zip(wanted, results, strict=True) if r.ok]
+    if not fetched:
+        return articles
+    selector = source.selectors.body if source.selectors else None
+    loop = asyncio.get_running_loop()
+    filled = await loop.run_in_executor(pool, extract_bodies, fetched, selector)
+    by_url = {a.url: a for a in filled}
+    return [by_url.get(a.url, a) for a in articles]
+
+
+def _record_failure(
+    db: store.Database, run_id: int, source: Source, outcome: SourceOutcome
+) -> None:
+    with db.atomic():
+        store.update_source_state(db, source.name, outcome, now=store.now_iso())
+        store.record_outcome(db, run_id, outcome)

@@ -1,0 +1,316 @@
+"""The database: opening it (WAL, migrations), and the writes and reads of the scan.
+
+Each source's writes happen in one ``db.atomic()`` block, so a killed scan leaves either all
+of a source's new articles, hits and fetch state, or none of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from dumon import migrations, textnorm
+from dumon.models import VN_TZ, Article, MatchResult, Source, SourceOutcome
+
+Database = sqlite_utils.Database
+
+
+def open_db(path: Path | str, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) the database in WAL mode with the schema up to date."""
+    db = sqlite_utils.Database(str(path))
+    db.conn.execute("PRAGMA busy_timeout = 30000")
+    db.conn.execute("PRAGMA foreign_keys = ON")
+    db.enable_wal()
+    db.conn.execute("PRAGMA synchronous = NORMAL")
+    if migrate:
+        migrations.migrate(db)
+    return db
+
+
+def now_iso() -> str:
+    return datetime.now(VN_TZ).isoformat(timespec="seconds")
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """ISO 8601 in Vietnam time, so text order is time order."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    return value.astimezone(VN_TZ).isoformat(timespec="seconds")
+
+
+def from_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def content_hash(article: Article) -> str:
+    text = f"{article.title}\n{article.summary}\n{article.body}"
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+def sync_sources(db: Database, sources: Iterable[Source]) -> None:
+    """Make the sources table know every configured source (fetch state is kept)."""
+    with db.atomic():
+        for source in sources:
+            row = {
+                "name": source.name,
+                "url": source.url,
+                "kind": source.kind,
+                "outlet": source.outlet,
+                "tier": source.tier,
+            }
+            if db["sources"].count_where("name = ?", [source.name]):
+                db["sources"].update(source.name, row)
+            else:
+                db["sources"].insert(row)
+
+
+def source_state(db: Database, name: str) -> dict:
+    rows = list(db["sources"].rows_where("name = ?", [name]))
+    return rows[0] if rows else {}
+
+
+def source_states(db: Database) -> dict[str, dict]:
+    return {row["name"]: row for row in db["sources"].rows}
+
+
+# --- articles ------------------------------------------------------------------------------
+
+
+def article_row(article: Article, match: MatchResult | None, *, first_seen: str) -> dict:
+    folded = textnorm.fold(" ".join(filter(None, (article.title, article.summary, article.body))))
+    row = {
+        "url": article.url,
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "outlet": article.outlet,
+        "source": article.source,
+        "published": to_iso(article.published),
+        "first_seen": first_seen,
+        "content_hash": content_hash(article),
+        "folded": folded,
+        "external_id": article.external_id,
+    }
+    row.update(match_columns(match))
+    return row
+
+
+def match_columns(match: MatchResult | None) -> dict:
+    if match is None:
+        return {"edu": 0, "local": 0, "alert": 0, "severity": 0, "units": "[]", "themes": "[]"}
+    return {
+        "edu": int(match.edu),
+        "local": int(match.local),
+        "alert": int(match.alert),
+        "severity": match.severity,
+        "units": json.dumps(list(match.units), ensure_ascii=False),
+        "themes": json.dumps(list(match.themes), ensure_ascii=False),
+    }
+
+
+def known_urls(db: Database, urls: list[str]) -> set[str]:
+    """The subset of urls already stored (chunked to stay under SQLite's variable limit)."""
+    found: set[str] = set()
+    for i in range(0, len(urls), 500):
+        chunk = urls[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(f"select url from articles where url in ({marks})", chunk):
+            found.add(row[0])
+    return found
+
+
+def insert_article(
+    db: Database, article: Article, match: MatchResult | None, *, seen: str
+) -> int | None:
+    """Store one article unless its URL is already known; return its id when new."""
+    row = article_row(article, match, first_seen=seen)
+    columns = list(row)
+    sql = (
+        f"insert into articles ({', '.join('[' + c + ']' for c in columns)}) "
+        f"values ({', '.join('?' for _ in columns)}) on conflict(url) do nothing"
+    )
+    cursor = db.execute(sql, [row[c] for c in columns])
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+def replace_hits(db: Database, article_id: int, match: MatchResult | None) -> int:
+    db.execute("delete from hits where article_id = ?", [article_id])
+    if match is None or not match.hits:
+        return 0
+    db["hits"].insert_all(
+        (
+            {
+                "article_id": article_id,
+                "kind": hit.kind,
+                "key": hit.key,
+                "term": hit.term,
+                "field": hit.field,
+                "start": hit.start,
+                "end": hit.end,
+                "score": hit.score,
+                "folded": int(hit.folded),
+            }
+            for hit in match.hits
+        ),
+    )
+    return len(match.hits)
+
+
+def update_match(db: Database, article_id: int, match: MatchResult) -> None:
+    db["articles"].update(article_id, match_columns(match))
+    replace_hits(db, article_id, match if match.relevant else None)
+
+
+def counted_hits(match: MatchResult | None) -> int:
+    """Hits worth counting for a user: those of articles the matcher found relevant."""
+    return len(match.hits) if match is not None and match.relevant else 0
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    articles_new: int
+    hits_new: int
+
+
+def store_articles(
+    db: Database, pairs: Iterable[tuple[Article, MatchResult | None]], *, seen: str
+) -> StoredBatch:
+    """Insert new articles with their hits; call inside the caller's transaction."""
+    new = hits = 0
+    for article, match in pairs:
+        article_id = insert_article(db, article, match, seen=seen)
+        if article_id is None:
+            continue
+        new += 1
+        if match is not None and match.relevant:
+            hits += replace_hits(db, article_id, match)
+    return StoredBatch(new, hits)
+
+
+def iter_articles(db: Database, *, since: str | None = None, batch: int = 1000) -> Iterator[dict]:
+    """Every stored article (optionally published or first seen since a date), in id order."""
+    last = 0
+    where = "id > ?"
+    if since:
+        where += " and coalesce(published, first_seen) >= ?"
+    while True:
+        params: list = [last] + ([since] if since else [])
+        rows = list(
+            db.query(f"select * from articles where {where} order by id limit {batch}", params)
+        )
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["id"]
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+def start_run(db: Database, *, pid: int, sources: int) -> int:
+    with db.atomic():
+        table = db["runs"]
+        table.insert({"started": now_iso(), "status": "running", "pid": pid, "sources": sources})
+        return int(table.last_pk)
+
+
+def record_outcome(db: Database, run_id: int, outcome: SourceOutcome) -> None:
+    db["run_sources"].upsert(
+        {
+            "run_id": run_id,
+            "source": outcome.source,
+            "status": outcome.status,
+            "error": outcome.error,
+            "error_kind": outcome.error_kind,
+            "http_status": outcome.http_status,
+            "items": outcome.items,
+            "articles_new": outcome.articles_new,
+            "hits_new": outcome.hits_new,
+            "elapsed": round(outcome.elapsed, 3),
+        },
+        pk=("run_id", "source"),
+    )
+
+
+def finish_run(db: Database, run_id: int, status: str) -> None:
+    with db.atomic():
+        db["runs"].update(run_id, {"finished": now_iso(), "status": status})
+
+
+def close_abandoned_runs(db: Database) -> int:
+    """Mark runs left 'running' by a killed process as interrupted."""
+    try:
+        with db.atomic():
+            cursor = db.execute("update runs set status = 'interrupted' where status = 'running'")
+            return cursor.rowcount
+    except sqlite3.OperationalError:
+        return 0
+
+
+# Hard failures (the feed is gone or broken) weigh more than passing ones (a slow server).
+FAILURE_WEIGHTS = {
+    "timeout": 0.5,
+    "deadline": 0.5,
+    "rate_limited": 0.5,
+    "connect": 0.75,
+    "http_5xx": 0.75,
+    "dns": 1.0,
+    "http_4xx": 1.0,
+    "parse": 1.0,
+    "too_large": 1.0,
+    "redirect_loop": 1.0,
+    "too_many_redirects": 1.0,
+    "bad_scheme": 1.0,
+    "robots": 1.0,
+}
+
+
+def update_source_state(
+    db: Database,
+    name: str,
+    outcome: SourceOutcome,
+    *,
+    now: str,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """Record a source's fetch outcome: conditional-request validators and health."""
+    state = source_state(db, name)
+    changes: dict = {"last_attempt": now}
+    if outcome.status == "failed":
+        changes["consecutive_failures"] = (state.get("consecutive_failures") or 0) + 1
+        weight = FAILURE_WEIGHTS.get(outcome.error_kind or "", 0.75)
+        changes["failure_score"] = round((state.get("failure_score") or 0.0) + weight, 3)
+        changes["last_error"] = outcome.error
+        changes["last_error_kind"] = outcome.error_kind
+        changes["failing_since"] = state.get("failing_since") or now
+        changes["status"] = "failing"
+    else:
+        changes.update(
+            consecutive_failures=0,
+            failure_score=0.0,
+            last_error=None,
+            last_error_kind=None,
+            failing_since=None,
+            last_success=now,
+            status=outcome.status,
+        )
+        if outcome.status == "ok":
+            changes["items_last"] = outcome.items
+            changes["etag"] = etag
+            changes["last_modified"] = last_modified
+            if outcome.articles_new:
+                changes["last_new_article"] = now
+    db["sources"].update(name, changes)
