@@ -1,3 +1,3 @@
-"""dumon ("dư luận monitor"): a press monitor for a provincial Department of Education and Training."""
+"""dumon ("dư luận monitor"): a press monitor for a provincial Department of Education."""
 
 __version__ = "0.1.0"

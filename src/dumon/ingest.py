@@ -16,10 +16,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from dumon import store
+from dumon.cleantext import clean_text
 from dumon.desk import Desk
 from dumon.errors import ConfigError
 from dumon.models import VN_TZ, Article
-from dumon.cleantext import clean_text
+from dumon.scan import match_articles
 from dumon.urls import canonical_url, is_http_url
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,6 @@ def import_jsonl(
         from dumon.matching import Matcher
 
         matcher = Matcher.from_folder(desk.keywords_dir)
-    from dumon.scan import match_articles
 
     report = ImportReport()
     db = store.open_db(desk.db_path)
@@ -138,9 +138,11 @@ def _flush(db: store.Database, batch: list[Article], matcher, report: ImportRepo
             report.duplicates += 1
         else:
             unique[article.url] = article
-    pairs = match_articles(list(unique.values()), matcher) if matcher else [
-        (a, None) for a in unique.values()
-    ]
+    pairs = (
+        match_articles(list(unique.values()), matcher)
+        if matcher
+        else [(a, None) for a in unique.values()]
+    )
     with db.atomic():
         stored = store.store_articles(db, pairs, seen=store.now_iso())
     report.articles_new += stored.articles_new

@@ -53,7 +53,9 @@ def _labels(edu: bool, local: bool, alert: bool, units, themes) -> set[str]:
     return labels
 
 
-def rematch(desk: Desk, *, since: str | None = None, dry_run: bool = False, matcher=None) -> RematchReport:
+def rematch(
+    desk: Desk, *, since: str | None = None, dry_run: bool = False, matcher=None
+) -> RematchReport:
     """Match every stored article again (optionally only those since a date)."""
     if matcher is None:
         from dumon.matching import Matcher

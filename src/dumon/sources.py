@@ -96,16 +96,30 @@ async def _check_all(policy, sources: tuple[Source, ...]) -> list[CheckRow]:
         if result.status is not FetchStatus.OK:
             rows.append(
                 CheckRow(
-                    source.name, source.url, False, result.http_status, 0, result.error or "", result.elapsed
+                    source.name,
+                    source.url,
+                    False,
+                    result.http_status,
+                    0,
+                    result.error or "",
+                    result.elapsed,
                 )
             )
             continue
-        parsed = parse_source(source, result.content, result.headers, result.final_url or source.url)
+        parsed = parse_source(
+            source, result.content, result.headers, result.final_url or source.url
+        )
         ok = bool(parsed.articles)
         detail = parsed.problem or ("" if ok else "Không đọc được bài nào từ nguồn này")
         rows.append(
             CheckRow(
-                source.name, source.url, ok, result.http_status, len(parsed.articles), detail, result.elapsed
+                source.name,
+                source.url,
+                ok,
+                result.http_status,
+                len(parsed.articles),
+                detail,
+                result.elapsed,
             )
         )
     return rows

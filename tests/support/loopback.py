@@ -1,102 +1,104 @@
-"""A real HTTP server on loopback for tests: routes with canned responses, delays, drips, resets.
+"""A real HTTP server on loopback for tests: routes with canned replies, sequences, handlers.
 
-Usage in a test module::
+Usage::
 
-    from support.loopback import Response, loopback_server, make_loopback  # noqa: F401
+    from support.loopback import Reply, loopback, make_loopback  # noqa: F401  (fixtures)
 
-    def test_x(loopback_server):
-        loopback_server.route("/feed.xml", body=b"<rss>…</rss>",
-                              headers={"Content-Type": "application/rss+xml"})
-        url = loopback_server.url("/feed.xml")
+    def test_x(loopback):
+        loopback.route("/rss", body=b"<rss/>", headers={"Content-Type": "application/rss+xml"})
+        loopback.sequence("/flaky", [Reply(status=500), Reply(body=b"ok")])
+        loopback.route("/echo", handler=lambda req: Reply(body=req.headers.get("user-agent", "")))
+        url = loopback.url("/rss")
+        ...
+        assert loopback.hits("/rss") == 1
 
-- `route(path, ...)` serves one response for every request to `path` (query string ignored
-  unless the route was registered with one). `route(path, responses=[...])` serves them in
-  order and then keeps repeating the last one (500-then-200, 429-then-200).
-- `handler=` takes a callable `(Request) -> Response` for anything dynamic.
-- `server.requests` records every request (method, path, headers with lowercased keys), so a
-  test can assert e.g. that If-None-Match was sent or that robots.txt was fetched once.
-- `make_loopback(host="127.0.0.2")` starts more servers at distinct loopback addresses; the whole
-  of 127.0.0.0/8 reaches the loopback interface on Linux, so each counts as a distinct host.
-- Unknown paths answer 404.
+`make_loopback("127.0.0.2")` starts another server on a distinct loopback address, so it counts
+as a distinct host (Linux routes all of 127.0.0.0/8 to loopback). Each server listens on port 0
+(a free port chosen by the kernel) and is stopped when the test ends.
+
+A Reply can also: wait before answering (`delay`), send its body slowly (`drip` seconds between
+`chunk`-byte pieces), send it chunked without a Content-Length (`chunked`), gzip it (`gzip`), or
+reset the connection instead of answering (`reset`; with `reset_after` bytes, mid-body).
 """
 
 from __future__ import annotations
 
+import gzip as gzip_module
 import socket
 import struct
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 
 
 @dataclass(frozen=True)
 class Request:
-    """What the server received."""
+    """A request the server received; header names lowercased."""
 
     method: str
-    path: str  # with the query string
+    path: str  # without the query string
+    query: str
     headers: dict[str, str]
-    host: str
-    body: bytes = b""
+    host: str  # the server address that received it
 
 
-@dataclass(frozen=True)
-class Response:
-    """What the server answers.
-
-    `delay` waits before the status line; `drip` sends the body in `drip_chunk`-byte pieces
-    with `drip` seconds between them; `reset` closes the connection abruptly (TCP RST) instead
-    of answering; `content_length=False` omits the header and closes the connection after the
-    body (a streamed response of unannounced size).
-    """
+@dataclass
+class Reply:
+    """What the server sends back for a request."""
 
     status: int = 200
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str | None = None
     delay: float = 0.0
     drip: float = 0.0
-    drip_chunk: int = 64
+    chunk: int = 1024
+    chunked: bool = False
+    gzip: bool = False
     reset: bool = False
-    content_length: bool = True
+    reset_after: int | None = None
 
-    def body_bytes(self) -> bytes:
-        return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+    def payload(self) -> bytes:
+        data = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+        return gzip_module.compress(data) if self.gzip else data
 
 
-Handler = Callable[[Request], Response]
+Handler = Callable[[Request], Reply]
 
 
 class _Route:
-    def __init__(self, responses: list[Response] | None, handler: Handler | None):
-        self._responses = responses or []
-        self._handler = handler
-        self._served = 0
-        self._lock = threading.Lock()
+    def __init__(self, replies: list[Reply] | None = None, handler: Handler | None = None):
+        self.replies = replies or []
+        self.handler = handler
+        self.served = 0
+        self.lock = threading.Lock()
 
-    def respond(self, request: Request) -> Response:
-        if self._handler is not None:
-            return self._handler(request)
-        with self._lock:
-            index = min(self._served, len(self._responses) - 1)
-            self._served += 1
-        return self._responses[index]
+    def next_reply(self, request: Request) -> Reply:
+        if self.handler is not None:
+            return self.handler(request)
+        with self.lock:
+            reply = self.replies[min(self.served, len(self.replies) - 1)]
+            self.served += 1
+        return reply
 
 
 class LoopbackServer:
-    """A threaded HTTP/1.1 server on `host`, on a free port chosen by the OS."""
+    """An HTTP/1.1 server on one loopback address; thread-per-connection."""
 
     def __init__(self, host: str = "127.0.0.1"):
         self.host = host
         self.requests: list[Request] = []
         self._routes: dict[str, _Route] = {}
-        self._lock = threading.Lock()
-        self._httpd = _Server((host, 0), _make_handler(self))
+        self._stop = threading.Event()
+        self._httpd = ThreadingHTTPServer((host, 0), _make_handler(self))
+        self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
 
     @property
     def base_url(self) -> str:
@@ -106,143 +108,141 @@ class LoopbackServer:
         return self.base_url + path
 
     def route(
-        self,
-        path: str,
-        *,
-        status: int = 200,
-        body: bytes | str = b"",
-        headers: dict[str, str] | None = None,
-        delay: float = 0.0,
-        handler: Handler | None = None,
-        responses: list[Response] | None = None,
-        **response_options: object,
-    ) -> str:
-        """Register what `path` answers; returns the absolute URL of the route."""
-        if handler is None and responses is None:
-            responses = [
-                Response(
-                    status=status,
-                    body=body,
-                    headers=dict(headers or {}),
-                    delay=delay,
-                    **response_options,  # type: ignore[arg-type]
-                )
-            ]
-        with self._lock:
-            self._routes[path] = _Route(responses, handler)
-        return self.url(path)
-
-    def hits(self, path: str) -> list[Request]:
-        """The requests received for `path` (query string included in the comparison if given)."""
-        return [r for r in self.requests if r.path == path or r.path.split("?", 1)[0] == path]
-
-    def _respond(self, request: Request) -> Response:
-        with self._lock:
-            self.requests.append(request)
-            route = self._routes.get(request.path) or self._routes.get(request.path.split("?")[0])
-        if route is None:
-            return Response(status=404, body="Không có trang này", headers=_TEXT)
-        return route.respond(request)
-
-    def start(self) -> LoopbackServer:
-        self._thread.start()
+        self, path: str, *, handler: Handler | None = None, **reply_fields: object
+    ) -> LoopbackServer:
+        """Serve one reply (built from the keyword fields) or call `handler` for every request."""
+        if handler is not None:
+            self._routes[path] = _Route(handler=handler)
+        else:
+            self._routes[path] = _Route([Reply(**reply_fields)])  # type: ignore[arg-type]
         return self
 
-    def stop(self) -> None:
+    def sequence(self, path: str, replies: list[Reply]) -> LoopbackServer:
+        """Serve the replies in order, repeating the last one."""
+        self._routes[path] = _Route(list(replies))
+        return self
+
+    def requests_to(self, path: str) -> list[Request]:
+        return [r for r in self.requests if r.path == path]
+
+    def hits(self, path: str) -> int:
+        return len(self.requests_to(path))
+
+    def close(self) -> None:
+        self._stop.set()
         self._httpd.shutdown()
         self._httpd.server_close()
+        self._thread.join(timeout=5)
 
+    # --- used by the request handler ----------------------------------------------------------
 
-_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+    def _reply_for(self, request: Request) -> Reply:
+        route = self._routes.get(request.path)
+        if route is None:
+            return Reply(status=404, body="Không có trang này", content_type="text/plain")
+        return route.next_reply(request)
 
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # keep-alive connections must not hold up teardown
-    allow_reuse_address = True
+    def _wait(self, seconds: float) -> bool:
+        """Sleep, but wake up when the server stops; True if it is stopping."""
+        return self._stop.wait(seconds) if seconds > 0 else self._stop.is_set()
 
 
 def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            """Keep pytest output clean."""
+        def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+            pass
 
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            payload = self.rfile.read(length) if length else b""
+        def do_GET(self) -> None:
+            self._serve(send_body=True)
+
+        def do_HEAD(self) -> None:
+            self._serve(send_body=False)
+
+        def _serve(self, *, send_body: bool) -> None:
+            parts = urlsplit(self.path)
             request = Request(
                 method=self.command,
-                path=self.path,
+                path=parts.path,
+                query=parts.query,
                 headers={k.lower(): v for k, v in self.headers.items()},
                 host=server.host,
-                body=payload,
             )
-            response = server._respond(request)
-            if response.delay:
-                time.sleep(response.delay)
-            if response.reset:
-                # SO_LINGER with a zero timeout makes close() send RST: a "connection reset".
-                self.connection.setsockopt(
-                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                )
-                self.connection.close()
-                self.close_connection = True
-                self._was_reset = True
+            server.requests.append(request)
+            reply = server._reply_for(request)
+            if server._wait(reply.delay):
                 return
-            body = response.body_bytes()
-            self.send_response(response.status)
-            sent = {k.lower() for k in response.headers}
-            for name, value in response.headers.items():
+            if reply.reset and reply.reset_after is None:
+                self._reset()
+                return
+            data = reply.payload()
+            self.send_response(reply.status)
+            headers = dict(reply.headers)
+            if reply.content_type:
+                headers.setdefault("Content-Type", reply.content_type)
+            if reply.gzip:
+                headers.setdefault("Content-Encoding", "gzip")
+            if reply.chunked:
+                headers["Transfer-Encoding"] = "chunked"
+            elif reply.status != 304 and not any(k.lower() == "content-length" for k in headers):
+                headers["Content-Length"] = str(len(data))
+            for name, value in headers.items():
                 self.send_header(name, value)
-            if response.content_length and "content-length" not in sent:
-                self.send_header("Content-Length", str(len(body)))
-            if not response.content_length:
-                self.send_header("Connection", "close")
-                self.close_connection = True
             self.end_headers()
-            if self.command == "HEAD":
+            if send_body and reply.status not in (204, 304):
+                self._send_body(reply, data)
+            self.wfile.flush()
+
+        def _send_body(self, reply: Reply, data: bytes) -> None:
+            sent = 0
+            for piece in _pieces(data, reply.chunk if reply.drip or reply.chunked else len(data)):
+                if reply.reset_after is not None and sent >= reply.reset_after:
+                    self._reset()
+                    return
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if reply.chunked else piece)
+                self.wfile.flush()
+                sent += len(piece)
+                if server._wait(reply.drip):
+                    return
+            if reply.reset_after is not None:
+                self._reset()
                 return
-            try:
-                if response.drip:
-                    for start in range(0, len(body), response.drip_chunk):
-                        self.wfile.write(body[start : start + response.drip_chunk])
-                        self.wfile.flush()
-                        time.sleep(response.drip)
-                else:
-                    self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
+            if reply.chunked:
+                self.wfile.write(b"0\r\n\r\n")
 
-        do_GET = do_HEAD = do_POST = _serve
-
-        _was_reset = False
-
-        def finish(self) -> None:
-            """Skip flushing a socket that `reset` already closed."""
-            if not self._was_reset:
-                super().finish()
+        def _reset(self) -> None:
+            """Close with RST instead of FIN, as a crashed or hostile server would."""
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
 
     return _Handler
 
 
+def _pieces(data: bytes, size: int) -> Iterator[bytes]:
+    size = max(1, size)
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
 @pytest.fixture
 def make_loopback() -> Iterator[Callable[..., LoopbackServer]]:
-    """A factory of started servers: `make_loopback("127.0.0.2")`; all stopped at teardown."""
-    started: list[LoopbackServer] = []
+    """Start servers on demand (`make_loopback("127.0.0.2")`); all stopped at teardown."""
+    servers: list[LoopbackServer] = []
 
-    def _make(host: str = "127.0.0.1") -> LoopbackServer:
-        server = LoopbackServer(host).start()
-        started.append(server)
+    def start(host: str = "127.0.0.1") -> LoopbackServer:
+        server = LoopbackServer(host)
+        servers.append(server)
         return server
 
-    yield _make
-    for server in started:
-        server.stop()
+    yield start
+    for server in servers:
+        server.close()
 
 
 @pytest.fixture
-def loopback_server(make_loopback: Callable[..., LoopbackServer]) -> LoopbackServer:
-    """One started server on 127.0.0.1."""
+def loopback(make_loopback: Callable[..., LoopbackServer]) -> LoopbackServer:
+    """One server on 127.0.0.1, empty until routes are added."""
     return make_loopback()

@@ -17,14 +17,19 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
+sources_app = typer.Typer(help="Danh sách và tình trạng các nguồn tin.", no_args_is_help=True)
+"""The `dumon sources …` group; other command modules add to it (enable, disable)."""
+
+
 def register(app: typer.Typer) -> None:
-    sources_app = typer.Typer(help="Danh sách và tình trạng các nguồn tin.", no_args_is_help=True)
     app.add_typer(sources_app, name="sources")
 
     @app.command("init")
     def init_command(
         directory: Annotated[Path, typer.Argument(help="Thư mục làm việc mới.")],
-        force: Annotated[bool, typer.Option(help="Ghi đè sources.yaml và keywords/ nếu đã có.")] = False,
+        force: Annotated[
+            bool, typer.Option(help="Ghi đè sources.yaml và keywords/ nếu đã có.")
+        ] = False,
     ) -> None:
         """Tạo thư mục làm việc mới với danh sách nguồn và từ khóa mặc định."""
         try:
@@ -86,7 +91,9 @@ def register(app: typer.Typer) -> None:
     @sources_app.command("check")
     def sources_check(
         ctx: typer.Context,
-        source: Annotated[list[str] | None, typer.Option("--source", help="Chỉ kiểm tra nguồn này.")] = None,
+        source: Annotated[
+            list[str] | None, typer.Option("--source", help="Chỉ kiểm tra nguồn này.")
+        ] = None,
     ) -> None:
         """Tải thử mỗi nguồn một lần và báo kết quả (không lưu gì)."""
         from dumon.render.scan_view import print_checks
@@ -117,12 +124,14 @@ def register(app: typer.Typer) -> None:
     @app.command("rematch")
     def rematch_command(
         ctx: typer.Context,
-        since: Annotated[str | None, typer.Option(help="Chỉ các bài từ ngày này (YYYY-MM-DD).")] = None,
+        since: Annotated[
+            str | None, typer.Option(help="Chỉ các bài từ ngày này (YYYY-MM-DD).")
+        ] = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ cho xem, không ghi.")] = False,
     ) -> None:
         """Áp lại từ khóa cho các bài đã lưu và cho biết thay đổi."""
-        from dumon.render.scan_view import print_rematch_report
         from dumon.rematch import rematch
+        from dumon.render.scan_view import print_rematch_report
 
         try:
             report = rematch(resolve_home(ctx.obj.home), since=since, dry_run=dry_run)

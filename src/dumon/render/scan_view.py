@@ -22,7 +22,9 @@ STATUS_VI = {"ok": "có tin", "unchanged": "không đổi", "failed": "lỗi"}
 
 def scan_json(report: ScanReport) -> str:
     failures = [
-        {"source": o.source, "error": o.error or ""} for o in report.outcomes if o.status == "failed"
+        {"source": o.source, "error": o.error or ""}
+        for o in report.outcomes
+        if o.status == "failed"
     ]
     return json.dumps(
         {
@@ -91,7 +93,16 @@ def print_scan_report(console: Console, report: ScanReport) -> None:
 
 def print_sources(console: Console, rows) -> None:
     table = Table(title=Text("Nguồn tin"))
-    for column in ("Tên", "Loại", "Báo", "Cấp", "Trạng thái", "Lần đọc được cuối", "Lỗi liên tiếp", "Ngày chưa có bài mới"):
+    for column in (
+        "Tên",
+        "Loại",
+        "Báo",
+        "Cấp",
+        "Trạng thái",
+        "Lần đọc được cuối",
+        "Lỗi liên tiếp",
+        "Ngày chưa có bài mới",
+    ):
         table.add_column(column)
     for row in rows:
         status = row.status if row.enabled else "đã tắt"
@@ -126,7 +137,8 @@ def print_checks(console: Console, rows) -> None:
 def print_import_report(console: Console, report) -> None:
     console.print(
         Text(
-            f"Đã đọc {report.lines} dòng: {report.articles_new} bài mới, {report.duplicates} bài đã có, "
+            f"Đã đọc {report.lines} dòng: {report.articles_new} bài mới, "
+            f"{report.duplicates} bài đã có, "
             f"{len(report.rejected)} dòng bị bỏ qua; {report.hits_new} kết quả khớp từ khóa."
         )
     )

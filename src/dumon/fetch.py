@@ -1,0 +1,464 @@
+"""HTTP fetching policy: the only module that talks to the network.
+
+`Fetcher` owns one `httpx.AsyncClient` and applies the policy of `models.FetchPolicy`: global and
+per-host concurrency, connect/read timeouts plus an overall deadline per request, redirects
+followed by hand (bounded, http(s) only), a streamed size cap measured on the decompressed body,
+conditional requests, bounded retries with backoff (honouring Retry-After), and robots.txt.
+
+Every outcome is a `FetchResult`; network problems never raise. `error` is a short Vietnamese
+reason a press officer understands, `error_kind` a stable English slug for reports and health.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+import zlib
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from dumon.models import FetchPolicy, FetchResult, FetchStatus
+
+log = logging.getLogger(__name__)
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_ROBOTS_MAX_BYTES = 512_000
+_ROBOTS_AGENT = "dumon"
+_READ_CHUNK = 65_536
+
+
+class _Failure(Exception):
+    """One attempt failed; `retry` says whether another attempt may succeed."""
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        http_status: int | None = None,
+        retry: bool = False,
+        wait: float | None = None,
+    ):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.http_status = http_status
+        self.retry = retry
+        self.wait = wait
+
+
+class Fetcher:
+    """Fetch URLs politely under one policy: `async with Fetcher(policy) as f: await f.fetch(u)`."""
+
+    def __init__(self, policy: FetchPolicy):
+        self.policy = policy
+        self._client: httpx.AsyncClient | None = None
+        self._global = asyncio.Semaphore(max(1, policy.concurrency))
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._robots: dict[str, RobotFileParser | None] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        policy = self.policy
+        self._client = httpx.AsyncClient(
+            http1=True,
+            http2=False,
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                connect=min(policy.connect_timeout, policy.timeout),
+                read=policy.timeout,
+                write=policy.timeout,
+                pool=None,  # waiting for a slot is bounded by our own semaphores
+            ),
+            limits=httpx.Limits(
+                max_connections=max(1, policy.concurrency),
+                max_keepalive_connections=max(1, policy.concurrency),
+            ),
+            headers={
+                "User-Agent": policy.user_agent,
+                # Only encodings we decompress ourselves, under the size cap.
+                "Accept-Encoding": "gzip, deflate",
+                "Accept": "*/*",
+            },
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def fetch(
+        self, url: str, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """Fetch `url`, conditionally when a validator is given; never raises for the network."""
+        started = time.monotonic()
+        if self._client is None:
+            raise RuntimeError("Fetcher must be used as 'async with Fetcher(policy) as f'")
+        problem = _check_target(url)
+        if problem is not None:
+            kind, message = problem
+            return FetchResult(url=url, status=FetchStatus.FAILED, error=message, error_kind=kind)
+        conditional: dict[str, str] = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+
+        attempts = 1 + max(0, self.policy.retries)
+        for attempt in range(1, attempts + 1):
+            try:
+                result = await self._attempt(url, conditional)
+            except _Failure as failure:
+                if failure.retry and attempt < attempts:
+                    wait = self._backoff(attempt, failure.wait)
+                    log.info("%s: %s; retry %d in %.2fs", url, failure.kind, attempt, wait)
+                    await asyncio.sleep(wait)
+                    continue
+                message = failure.message
+                if failure.retry and attempts > 1:
+                    message = f"{message} sau {attempt} lần thử"
+                return FetchResult(
+                    url=url,
+                    status=FetchStatus.FAILED,
+                    http_status=failure.http_status,
+                    error=message,
+                    error_kind=failure.kind,
+                    elapsed=time.monotonic() - started,
+                )
+            return _with_elapsed(result, time.monotonic() - started)
+        raise AssertionError("unreachable: the last attempt always returns")
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff, or the server's Retry-After capped by policy."""
+        if retry_after is not None:
+            return min(max(0.0, retry_after), self.policy.max_retry_after)
+        return min(self.policy.backoff * (2 ** (attempt - 1)), self.policy.max_retry_after)
+
+    def _host_limit(self, host: str) -> asyncio.Semaphore:
+        sem = self._hosts.get(host)
+        if sem is None:
+            sem = self._hosts[host] = asyncio.Semaphore(max(1, self.policy.per_host))
+        return sem
+
+    async def _attempt(self, url: str, conditional: dict[str, str]) -> FetchResult:
+        """One attempt: follow redirects by hand up to the policy's bound."""
+        current = url
+        seen = {current}
+        for _hop in range(self.policy.max_redirects + 1):
+            if self.policy.respect_robots and not await self._allowed(current):
+                raise _Failure("robots", "robots.txt không cho phép")
+            response = await self._exchange(current, conditional)
+            if isinstance(response, FetchResult):
+                return FetchResult(
+                    url=url,
+                    status=response.status,
+                    http_status=response.http_status,
+                    final_url=current,
+                    headers=response.headers,
+                    content=response.content,
+                )
+            target = urljoin(current, response)
+            problem = _check_target(target)
+            if problem is not None:
+                scheme = urlsplit(target).scheme or "?"
+                raise _Failure(
+                    "bad_scheme",
+                    f"Máy chủ chuyển hướng tới địa chỉ không phải web ({scheme}://), đã từ chối",
+                )
+            if target in seen:
+                raise _Failure("redirect_loop", "Vòng lặp chuyển hướng")
+            seen.add(target)
+            current = target
+        raise _Failure("too_many_redirects", f"Chuyển hướng quá {self.policy.max_redirects} lần")
+
+    async def _exchange(self, url: str, conditional: dict[str, str]) -> FetchResult | str:
+        """One request/response under the limits; a redirect returns its Location."""
+        assert self._client is not None
+        host = (urlsplit(url).hostname or "").lower()
+        async with self._global, self._host_limit(host):
+            try:
+                async with asyncio.timeout(self.policy.timeout):
+                    return await self._send(url, conditional)
+            except TimeoutError as exc:
+                raise _Failure(
+                    "timeout", f"Quá thời gian chờ ({_seconds(self.policy.timeout)})"
+                ) from exc
+            except httpx.TimeoutException as exc:
+                if isinstance(exc, httpx.ConnectTimeout):
+                    raise _Failure(
+                        "connect", "Không kết nối được tới máy chủ (hết thời gian chờ)", retry=True
+                    ) from exc
+                raise _Failure(
+                    "timeout", f"Quá thời gian chờ ({_seconds(self.policy.timeout)})"
+                ) from exc
+            except httpx.TransportError as exc:
+                raise _transport_failure(exc) from exc
+
+    async def _send(self, url: str, conditional: dict[str, str]) -> FetchResult | str:
+        assert self._client is not None
+        request = self._client.build_request("GET", url, headers=conditional)
+        response = await self._client.send(request, stream=True)
+        try:
+            status = response.status_code
+            if status in _REDIRECTS:
+                location = response.headers.get("location")
+                if not location:
+                    raise _Failure(
+                        "invalid",
+                        f"Máy chủ chuyển hướng ({status}) nhưng không cho địa chỉ đích",
+                        http_status=status,
+                    )
+                return location.strip()
+            headers = _lower_headers(response)
+            if status == 304:
+                return FetchResult(
+                    url=url, status=FetchStatus.NOT_MODIFIED, http_status=304, headers=headers
+                )
+            if status >= 400 or status < 200:
+                raise _status_failure(status, headers.get("retry-after"))
+            content = await self._read_capped(response, headers)
+            return FetchResult(
+                url=url, status=FetchStatus.OK, http_status=status, headers=headers, content=content
+            )
+        finally:
+            await response.aclose()
+
+    async def _read_capped(self, response: httpx.Response, headers: dict[str, str]) -> bytes:
+        """Stream the body, decompressing ourselves so the cap applies to what we keep."""
+        cap = self.policy.max_bytes
+        too_large = _Failure("too_large", f"Nội dung vượt giới hạn {_size(cap)}")
+        declared = headers.get("content-length", "")
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if declared.isdigit() and encoding in ("", "identity") and int(declared) > cap:
+            raise too_large
+        decoder = _Decoder(encoding)
+        parts: list[bytes] = []
+        size = 0
+        async for raw in response.aiter_raw(_READ_CHUNK):
+            chunk = decoder.feed(raw, cap - size + 1)
+            size += len(chunk)
+            if size > cap:
+                raise too_large
+            parts.append(chunk)
+        tail = decoder.finish()
+        size += len(tail)
+        if size > cap:
+            raise too_large
+        parts.append(tail)
+        return b"".join(parts)
+
+    async def _allowed(self, url: str) -> bool:
+        """Whether robots.txt of the URL's host lets us fetch it; fetched once per host."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        if parts.path == "/robots.txt":
+            return True
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self._robots:
+                self._robots[origin] = await self._load_robots(origin)
+        rules = self._robots[origin]
+        return rules is None or rules.can_fetch(_ROBOTS_AGENT, url)
+
+    async def _load_robots(self, origin: str) -> RobotFileParser | None:
+        """Parsed rules, or None (everything allowed) when the host has no usable robots.txt."""
+        robots_url = origin + "/robots.txt"
+        try:
+            result = await self._robots_attempt(robots_url)
+        except _Failure as failure:
+            log.warning("robots.txt of %s unavailable (%s); fetching allowed", origin, failure.kind)
+            return None
+        if result.status is not FetchStatus.OK:
+            return None
+        rules = RobotFileParser(robots_url)
+        text = result.content.decode("utf-8", errors="replace")
+        rules.parse(text.splitlines())
+        return rules
+
+    async def _robots_attempt(self, robots_url: str) -> FetchResult:
+        """Fetch robots.txt: a few redirects, no retries; 4xx means no rules."""
+        current = robots_url
+        for _hop in range(self.policy.max_redirects + 1):
+            try:
+                response = await self._exchange(current, {})
+            except _Failure as failure:
+                if failure.kind == "http_4xx":
+                    return FetchResult(url=robots_url, status=FetchStatus.FAILED)
+                raise
+            if isinstance(response, FetchResult):
+                if len(response.content) > _ROBOTS_MAX_BYTES:
+                    return FetchResult(url=robots_url, status=FetchStatus.FAILED)
+                return response
+            current = urljoin(current, response)
+            if _check_target(current) is not None:
+                return FetchResult(url=robots_url, status=FetchStatus.FAILED)
+        return FetchResult(url=robots_url, status=FetchStatus.FAILED)
+
+
+class _Decoder:
+    """Incremental gzip/deflate decompression with an output bound per call (gzip-bomb guard).
+
+    zlib stops at `limit` bytes of output and keeps the rest of the input aside; the caller
+    then sees more output than the cap allows and gives up, without inflating the rest.
+    """
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        self._z: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding not in ("", "identity", "deflate"):
+            raise _Failure("decode", f"Máy chủ nén nội dung theo kiểu không hỗ trợ ({encoding})")
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        if self.encoding in ("", "identity"):
+            return data
+        if self._z is None:  # deflate: zlib-wrapped per the RFC, sometimes raw in practice
+            wrapped = (
+                len(data) >= 2 and (data[0] & 0x0F) == 8 and (data[0] * 256 + data[1]) % 31 == 0
+            )
+            self._z = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        try:
+            out = self._z.decompress(data, max(1, limit))
+        except zlib.error as exc:
+            raise _Failure("decode", "Nội dung nén bị hỏng, không giải nén được") from exc
+        if self._z.unconsumed_tail:  # output reached the limit with input left over
+            out += b"\0"
+        return out
+
+    def finish(self) -> bytes:
+        if self._z is None:
+            return b""
+        try:
+            return self._z.flush()
+        except zlib.error as exc:
+            raise _Failure("decode", "Nội dung nén bị hỏng, không giải nén được") from exc
+
+
+def _check_target(url: str) -> tuple[str, str] | None:
+    """Refuse anything but an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port
+    except ValueError:
+        return "invalid", f"Địa chỉ không hợp lệ: {url}"
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in ("http", "https"):
+        return "bad_scheme", f"Chỉ tải được địa chỉ http(s), không tải {scheme}://"
+    if not scheme or not parts.hostname:
+        return "invalid", f"Địa chỉ không hợp lệ (thiếu http:// hoặc tên miền): {url}"
+    return None
+
+
+def _lower_headers(response: httpx.Response) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in response.headers.multi_items():
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
+
+
+def _status_failure(status: int, retry_after: str | None) -> _Failure:
+    """Map an HTTP error status to what the user is told, and whether to retry."""
+    if status == 429:
+        return _Failure(
+            "rate_limited",
+            "Máy chủ báo truy cập quá dày (429)",
+            http_status=status,
+            retry=True,
+            wait=_retry_after(retry_after),
+        )
+    if status >= 500:
+        return _Failure(
+            "http_5xx",
+            f"Máy chủ trả lỗi {status} (lỗi phía máy chủ)",
+            http_status=status,
+            retry=True,
+            wait=_retry_after(retry_after) if status == 503 else None,
+        )
+    messages = {
+        401: "Trang yêu cầu đăng nhập (401)",
+        403: "Máy chủ từ chối truy cập (403)",
+        404: "Không tìm thấy trang (404)",
+        410: "Trang đã bị gỡ bỏ (410)",
+    }
+    if status < 200:
+        return _Failure("invalid", f"Máy chủ trả mã lạ {status}", http_status=status)
+    return _Failure(
+        "http_4xx",
+        messages.get(status, f"Máy chủ trả lỗi {status} (yêu cầu không hợp lệ)"),
+        http_status=status,
+    )
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _transport_failure(exc: httpx.TransportError) -> _Failure:
+    """Classify a connection-level error: DNS, refused, reset."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return _Failure("dns", "Không phân giải được tên miền")
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc).lower()
+    if "name or service not known" in text or "nodename nor servname" in text:
+        return _Failure("dns", "Không phân giải được tên miền")
+    if isinstance(exc, httpx.ConnectError):
+        return _Failure("connect", "Không kết nối được tới máy chủ", retry=True)
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return _Failure("connect", "Máy chủ ngắt kết nối giữa chừng", retry=True)
+    return _Failure("connect", "Lỗi kết nối tới máy chủ", retry=True)
+
+
+def _with_elapsed(result: FetchResult, elapsed: float) -> FetchResult:
+    return FetchResult(
+        url=result.url,
+        status=result.status,
+        http_status=result.http_status,
+        final_url=result.final_url,
+        headers=result.headers,
+        content=result.content,
+        error=result.error,
+        error_kind=result.error_kind,
+        elapsed=elapsed,
+    )
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} giây"
+
+
+def _size(limit: int) -> str:
+    if limit >= 1_000_000:
+        return f"{limit / 1_000_000:g} MB"
+    if limit >= 1_000:
+        return f"{limit / 1_000:g} KB"
+    return f"{limit} byte"

@@ -1,0 +1,177 @@
+"""Vietnamese text normalisation for matching, with a map back to the original offsets.
+
+Owns: NFC, one tone-placement style for open oa/oe/uy (hoà → hòa, thuỷ → thủy, khoẻ → khỏe),
+the i/y variants of a bare syllable (kỹ → kĩ, lý → lí), lower case, punctuation and whitespace
+runs collapsed to one space, and the accent-folded twin (marks removed, đ → d).
+
+Both sides of every comparison go through :func:`prepare`, so keyword files and articles may
+use either tone style, capitals, NFD or NFC. :class:`Prepared` keeps the way back: a span
+found in the normalised text maps to the span of the text as given, which is what hits report.
+The folded twin has the same length as the normalised text, so spans are shared by both.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from itertools import accumulate
+
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook above, tilde, dot below
+
+
+def _with_tone(base: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", base + tone)
+
+
+def _tone_table() -> dict[str, str]:
+    """Open oa/oe/uy written with the mark on the second vowel → mark on the first."""
+    table: dict[str, str] = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for tone in _TONES:
+            for f in (first, first.upper()):
+                for s in (second, second.upper()):
+                    table[f + _with_tone(s, tone)] = _with_tone(f, tone) + s
+    return table
+
+
+_TONE_MOVES = _tone_table()
+# Not after q: in "quý" the u belongs to the onset and the mark is right on the y. Only at the
+# end of a syllable: in "hoàn", "thuyền" both styles agree.
+_TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(sorted(_TONE_MOVES)) + r")(?!\w)")
+
+_Y_TO_I = {
+    _with_tone(y, tone): _with_tone(i, tone)
+    for y, i in (("y", "i"), ("Y", "I"))
+    for tone in ("", *_TONES)
+}
+# A syllable that is one onset consonant + y (kỹ, lý, mỹ, tỷ, sỹ, hy): spelled with i as often.
+_Y_RE = re.compile(r"(?<!\w)([bdđhklmnstvBDĐHKLMNSTV])([" + "".join(_Y_TO_I) + r"])(?!\w)")
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x00C0, 0x1EFA):
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFD", char)
+        base = decomposed[0]
+        if len(decomposed) > 1 and base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+_MARKED_RE = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
+_NONWORD_RE = re.compile(r"\W+")
+_WORD_RE = re.compile(r"\w+")
+
+
+def canonical_tones(text: str) -> str:
+    """Rewrite to one tone style and one i/y spelling, keeping case and length."""
+    text = _TONE_RE.sub(lambda m: _TONE_MOVES[m.group(1)], text)
+    return _Y_RE.sub(lambda m: m.group(1) + _Y_TO_I[m.group(2)], text)
+
+
+def fold(text: str) -> str:
+    """The accent-folded copy (NFC, marks removed, đ → d); case and punctuation kept."""
+    return unicodedata.normalize("NFC", text).translate(_FOLD)
+
+
+def has_diacritics(text: str) -> bool:
+    """Whether the text carries any Vietnamese mark or đ (accented text, not a slug)."""
+    return _MARKED_RE.search(text) is not None
+
+
+def normalize(text: str) -> str:
+    """The form compared by the matcher: NFC, lower case, canonical tones, single spaces."""
+    return prepare(text).norm.strip()
+
+
+def tokens(text: str) -> list[str]:
+    """The words of the normalised text."""
+    return normalize(text).split()
+
+
+class Prepared:
+    """A text in normalised and folded form, able to map spans back to the text as given.
+
+    ``norm`` and ``folded`` have the same length; the offset map is built only when a span is
+    asked for, because most texts yield no hit.
+    """
+
+    __slots__ = ("original", "norm", "folded", "accented", "_low", "_char_map", "_runs")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        text = original
+        char_map: list[int] | None = None
+        if not unicodedata.is_normalized("NFC", text):
+            text, char_map = _nfc_with_map(text)
+        low = text.lower()
+        if len(low) != len(text):  # a few non-Vietnamese letters grow when lowered (İ)
+            low, char_map = _lower_with_map(text, char_map)
+        low = canonical_tones(low)
+        self._low = low
+        self._char_map = char_map
+        self._runs: tuple[list[int], list[int]] | None = None
+        self.norm = _NONWORD_RE.sub(" ", low)
+        self.folded = self.norm.translate(_FOLD)
+        self.accented = self.folded != self.norm
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the original text that the normalised span [start, end) came from."""
+        low_start, low_end = self._to_low(start), self._to_low(end - 1) + 1
+        if self._char_map is None:
+            return low_start, low_end
+        return self._char_map[low_start], self._char_map[low_end]
+
+    def _to_low(self, pos: int) -> int:
+        if self._runs is None:
+            self._runs = self._build_runs()
+        starts, shrink = self._runs
+        k = bisect_left(starts, pos)
+        return pos + (shrink[k - 1] if k else 0)
+
+    def _build_runs(self) -> tuple[list[int], list[int]]:
+        starts: list[int] = []  # position of each collapsed run in the normalised text
+        removed: list[int] = []
+        total = 0
+        for m in _NONWORD_RE.finditer(self._low):
+            starts.append(m.start() - total)
+            removed.append(m.end() - m.start() - 1)
+            total += removed[-1]
+        return starts, list(accumulate(removed))
+
+
+def prepare(text: str) -> Prepared:
+    """Normalise a field once for matching."""
+    return Prepared(text)
+
+
+def _nfc_with_map(text: str) -> tuple[str, list[int]]:
+    """NFC one grapheme cluster at a time, remembering where each output char came from."""
+    out: list[str] = []
+    char_map: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        composed = unicodedata.normalize("NFC", text[i:j])
+        out.append(composed)
+        char_map.extend([i] * len(composed))
+        i = j
+    char_map.append(n)
+    return "".join(out), char_map
+
+
+def _lower_with_map(text: str, char_map: list[int] | None) -> tuple[str, list[int]]:
+    out: list[str] = []
+    new_map: list[int] = []
+    for i, char in enumerate(text):
+        low = char.lower()
+        out.append(low)
+        new_map.extend([char_map[i] if char_map is not None else i] * len(low))
+    new_map.append(char_map[len(text)] if char_map is not None else len(text))
+    return "".join(out), new_map
