@@ -15,11 +15,9 @@ import pytest
 
 from dumon.fetch import Fetcher, _transport_failure
 from dumon.models import FetchPolicy, FetchStatus
-from support.loopback import (  # noqa: F401 (fixtures)
-    Response,
-    loopback_server_fixture,
-    make_loopback_fixture,
-)
+from support.loopback import Reply
+from support.loopback import loopback as loopback_fixture  # noqa: F401
+from support.loopback import make_loopback as make_loopback_fixture  # noqa: F401
 
 FAST = FetchPolicy(
     timeout=2.0, connect_timeout=1.0, retries=2, backoff=0.01, max_retry_after=1.0, per_host=4
@@ -36,92 +34,92 @@ def fetch(url: str, policy: FetchPolicy = FAST, **kwargs: str):
     return asyncio.run(_run())
 
 
-def test_ok_body_headers_and_user_agent(loopback_server):
-    url = loopback_server.route("/rss", body=f"<rss><title>{TITLE}</title></rss>", headers=RSS)
+def test_ok_body_headers_and_user_agent(loopback):
+    url = loopback.route("/rss", body=f"<rss><title>{TITLE}</title></rss>", headers=RSS)
     result = fetch(url)
     assert result.ok and result.http_status == 200
     assert TITLE in result.content.decode("utf-8")
     assert result.headers["content-type"].startswith("application/rss+xml")
     assert result.final_url == url
-    assert loopback_server.hits("/rss")[0].headers["user-agent"] == FAST.user_agent
+    assert loopback.hits("/rss")[0].headers["user-agent"] == FAST.user_agent
 
 
-def test_gzip_body_is_decompressed(loopback_server):
+def test_gzip_body_is_decompressed(loopback):
     raw = f"<rss>{TITLE}</rss>".encode()
-    url = loopback_server.route(
+    url = loopback.route(
         "/gz", body=gzip.compress(raw), headers={**RSS, "Content-Encoding": "gzip"}
     )
     assert fetch(url).content == raw
 
 
-def test_raw_deflate_body_is_decompressed(loopback_server):
+def test_raw_deflate_body_is_decompressed(loopback):
     raw = TITLE.encode() * 20
     packer = zlib.compressobj(wbits=-15)
     body = packer.compress(raw) + packer.flush()
-    url = loopback_server.route("/df", body=body, headers={"Content-Encoding": "deflate"})
+    url = loopback.route("/df", body=body, headers={"Content-Encoding": "deflate"})
     assert fetch(url).content == raw
 
 
-def test_gzip_bomb_is_stopped_at_the_cap(loopback_server):
+def test_gzip_bomb_is_stopped_at_the_cap(loopback):
     bomb = gzip.compress(b"\0" * 5_000_000)  # ~5 KB on the wire
-    url = loopback_server.route("/bomb", body=bomb, headers={"Content-Encoding": "gzip"})
+    url = loopback.route("/bomb", body=bomb, headers={"Content-Encoding": "gzip"})
     result = fetch(url, FetchPolicy(**{**FAST.__dict__, "max_bytes": 100_000}))
     assert result.status is FetchStatus.FAILED
     assert result.error_kind == "too_large"
     assert result.error == "Nội dung vượt giới hạn 100 KB"
 
 
-def test_corrupt_gzip_is_a_decode_error(loopback_server):
-    url = loopback_server.route(
+def test_corrupt_gzip_is_a_decode_error(loopback):
+    url = loopback.route(
         "/bad", body=b"not gzip at all", headers={"Content-Encoding": "gzip"}
     )
     result = fetch(url)
     assert result.error_kind == "decode" and "giải nén" in result.error
 
 
-def test_conditional_request_returns_not_modified(loopback_server):
+def test_conditional_request_returns_not_modified(loopback):
     def handler(request):
         if request.headers.get("if-none-match") == '"v1"':
-            return Response(status=304, headers={"ETag": '"v1"'})
-        return Response(body="mới", headers={"ETag": '"v1"'})
+            return Reply(status=304, headers={"ETag": '"v1"'})
+        return Reply(body="mới", headers={"ETag": '"v1"'})
 
-    url = loopback_server.route("/c", handler=handler)
+    url = loopback.route("/c", handler=handler)
     first = fetch(url)
     assert first.ok and first.headers["etag"] == '"v1"'
     stamp = formatdate(usegmt=True)
     again = fetch(url, etag='"v1"', last_modified=stamp)
     assert again.status is FetchStatus.NOT_MODIFIED and again.http_status == 304
-    sent = loopback_server.hits("/c")[-1].headers
+    sent = loopback.hits("/c")[-1].headers
     assert sent["if-none-match"] == '"v1"' and sent["if-modified-since"] == stamp
 
 
-def test_redirect_chain_is_followed_and_final_url_reported(loopback_server):
-    loopback_server.route("/a", status=301, headers={"Location": "/b"})
-    loopback_server.route("/b", status=302, headers={"Location": loopback_server.url("/c")})
-    final = loopback_server.route("/c", body="đích")
-    result = fetch(loopback_server.url("/a"))
+def test_redirect_chain_is_followed_and_final_url_reported(loopback):
+    loopback.route("/a", status=301, headers={"Location": "/b"})
+    loopback.route("/b", status=302, headers={"Location": loopback.url("/c")})
+    final = loopback.route("/c", body="đích")
+    result = fetch(loopback.url("/a"))
     assert result.ok and result.final_url == final
     assert result.content.decode() == "đích"
 
 
-def test_redirect_loop(loopback_server):
-    loopback_server.route("/x", status=302, headers={"Location": "/y"})
-    loopback_server.route("/y", status=302, headers={"Location": "/x"})
-    result = fetch(loopback_server.url("/x"))
+def test_redirect_loop(loopback):
+    loopback.route("/x", status=302, headers={"Location": "/y"})
+    loopback.route("/y", status=302, headers={"Location": "/x"})
+    result = fetch(loopback.url("/x"))
     assert result.error_kind == "redirect_loop" and result.error == "Vòng lặp chuyển hướng"
 
 
-def test_too_many_redirects(loopback_server):
+def test_too_many_redirects(loopback):
     for i in range(5):
-        loopback_server.route(f"/r{i}", status=302, headers={"Location": f"/r{i + 1}"})
-    loopback_server.route("/r5", body="xa quá")
+        loopback.route(f"/r{i}", status=302, headers={"Location": f"/r{i + 1}"})
+    loopback.route("/r5", body="xa quá")
     policy = FetchPolicy(**{**FAST.__dict__, "max_redirects": 3})
-    result = fetch(loopback_server.url("/r0"), policy)
+    result = fetch(loopback.url("/r0"), policy)
     assert result.error_kind == "too_many_redirects" and "3" in result.error
 
 
-def test_redirect_to_file_is_refused(loopback_server):
-    url = loopback_server.route("/evil", status=302, headers={"Location": "file:///etc/passwd"})
+def test_redirect_to_file_is_refused(loopback):
+    url = loopback.route("/evil", status=302, headers={"Location": "file:///etc/passwd"})
     result = fetch(url)
     assert result.status is FetchStatus.FAILED and result.error_kind == "bad_scheme"
     assert "file://" in result.error and result.content == b""
@@ -133,32 +131,32 @@ def test_non_http_targets_are_refused(target):
     assert result.error_kind == "bad_scheme" and "http" in result.error
 
 
-def test_not_found(loopback_server):
-    result = fetch(loopback_server.url("/khong-co"))
+def test_not_found(loopback):
+    result = fetch(loopback.url("/khong-co"))
     assert result.http_status == 404 and result.error_kind == "http_4xx"
     assert result.error == "Không tìm thấy trang (404)"
 
 
-def test_server_error_then_ok_is_retried(loopback_server):
-    url = loopback_server.route(
-        "/flaky", responses=[Response(status=500), Response(status=503), Response(body="ổn")]
+def test_server_error_then_ok_is_retried(loopback):
+    url = loopback.route(
+        "/flaky", responses=[Reply(status=500), Reply(status=503), Reply(body="ổn")]
     )
     result = fetch(url)
     assert result.ok and result.content.decode() == "ổn"
-    assert len(loopback_server.hits("/flaky")) == 3
+    assert len(loopback.hits("/flaky")) == 3
 
 
-def test_server_error_persisting_says_how_many_attempts(loopback_server):
-    url = loopback_server.route("/down", status=500)
+def test_server_error_persisting_says_how_many_attempts(loopback):
+    url = loopback.route("/down", status=500)
     result = fetch(url)
     assert result.error == "Máy chủ trả lỗi 500 (lỗi phía máy chủ) sau 3 lần thử"
     assert result.error_kind == "http_5xx" and result.http_status == 500
 
 
-def test_rate_limited_honours_retry_after(loopback_server):
-    url = loopback_server.route(
+def test_rate_limited_honours_retry_after(loopback):
+    url = loopback.route(
         "/busy",
-        responses=[Response(status=429, headers={"Retry-After": "1"}), Response(body="xong")],
+        responses=[Reply(status=429, headers={"Retry-After": "1"}), Reply(body="xong")],
     )
     started = time.monotonic()
     result = fetch(url, FetchPolicy(**{**FAST.__dict__, "max_retry_after": 5.0}))
@@ -166,22 +164,22 @@ def test_rate_limited_honours_retry_after(loopback_server):
     assert time.monotonic() - started >= 0.9
 
 
-def test_retry_after_is_capped_by_policy(loopback_server):
-    url = loopback_server.route(
+def test_retry_after_is_capped_by_policy(loopback):
+    url = loopback.route(
         "/slowdown",
-        responses=[Response(status=429, headers={"Retry-After": "3600"}), Response(body="ok")],
+        responses=[Reply(status=429, headers={"Retry-After": "3600"}), Reply(body="ok")],
     )
     started = time.monotonic()
     result = fetch(url, FetchPolicy(**{**FAST.__dict__, "max_retry_after": 0.2}))
     assert result.ok and time.monotonic() - started < 3
 
 
-def test_retry_after_http_date(loopback_server):
-    url = loopback_server.route(
+def test_retry_after_http_date(loopback):
+    url = loopback.route(
         "/date",
         responses=[
-            Response(status=503, headers={"Retry-After": formatdate(time.time() + 1, usegmt=True)}),
-            Response(body="ok"),
+            Reply(status=503, headers={"Retry-After": formatdate(time.time() + 1, usegmt=True)}),
+            Reply(body="ok"),
         ],
     )
     started = time.monotonic()
@@ -189,49 +187,49 @@ def test_retry_after_http_date(loopback_server):
     assert time.monotonic() - started >= 0.2
 
 
-def test_slow_response_times_out(loopback_server):
-    url = loopback_server.route("/slow", body="muộn", delay=1.5)
+def test_slow_response_times_out(loopback):
+    url = loopback.route("/slow", body="muộn", delay=1.5)
     result = fetch(url, FetchPolicy(**{**FAST.__dict__, "timeout": 0.5}))
     assert result.error_kind == "timeout" and result.error == "Quá thời gian chờ (0.5 giây)"
-    assert len(loopback_server.hits("/slow")) == 1  # a timeout is not retried
+    assert len(loopback.hits("/slow")) == 1  # a timeout is not retried
 
 
-def test_slow_drip_cannot_hang_past_the_deadline(loopback_server):
+def test_slow_drip_cannot_hang_past_the_deadline(loopback):
     # Every chunk arrives well within the read timeout; only the overall deadline stops it.
-    url = loopback_server.route("/drip", body=b"x" * 4000, drip=0.1, drip_chunk=100)
+    url = loopback.route("/drip", body=b"x" * 4000, drip=0.1, drip_chunk=100)
     started = time.monotonic()
     result = fetch(url, FetchPolicy(**{**FAST.__dict__, "timeout": 0.8}))
     assert result.error_kind == "timeout"
     assert time.monotonic() - started < 2.5
 
 
-def test_body_over_the_cap(loopback_server):
-    url = loopback_server.route("/big", body=b"a" * 300_000)
+def test_body_over_the_cap(loopback):
+    url = loopback.route("/big", body=b"a" * 300_000)
     result = fetch(url, FetchPolicy(**{**FAST.__dict__, "max_bytes": 100_000}))
     assert result.error_kind == "too_large" and result.error == "Nội dung vượt giới hạn 100 KB"
 
 
-def test_body_over_the_cap_without_content_length(loopback_server):
-    url = loopback_server.route("/stream", body=b"a" * 300_000, content_length=False)
+def test_body_over_the_cap_without_content_length(loopback):
+    url = loopback.route("/stream", body=b"a" * 300_000, content_length=False)
     result = fetch(url, FetchPolicy(**{**FAST.__dict__, "max_bytes": 100_000}))
     assert result.error_kind == "too_large"
 
 
-def test_default_cap_message_in_megabytes(loopback_server):
-    url = loopback_server.route("/huge", headers={"Content-Length": "20000000"}, body=b"")
+def test_default_cap_message_in_megabytes(loopback):
+    url = loopback.route("/huge", headers={"Content-Length": "20000000"}, body=b"")
     result = fetch(url)
     assert result.error == "Nội dung vượt giới hạn 10 MB"
 
 
-def test_connection_reset_is_retried_then_reported(loopback_server):
-    url = loopback_server.route("/reset", reset=True)
+def test_connection_reset_is_retried_then_reported(loopback):
+    url = loopback.route("/reset", reset=True)
     result = fetch(url)
     assert result.error_kind == "connect" and "sau 3 lần thử" in result.error
-    assert len(loopback_server.hits("/reset")) == 3
+    assert len(loopback.hits("/reset")) == 3
 
 
-def test_connection_reset_then_ok(loopback_server):
-    url = loopback_server.route("/once", responses=[Response(reset=True), Response(body="ok")])
+def test_connection_reset_then_ok(loopback):
+    url = loopback.route("/once", responses=[Reply(reset=True), Reply(body="ok")])
     assert fetch(url).ok
 
 
@@ -252,35 +250,35 @@ def test_dns_failure_is_named():
     assert failure.kind == "dns" and failure.message == "Không phân giải được tên miền"
 
 
-def test_robots_disallow_is_respected_and_fetched_once(loopback_server):
-    loopback_server.route("/robots.txt", body="User-agent: *\nDisallow: /private/\n")
-    loopback_server.route("/private/x", body="bí mật")
-    loopback_server.route("/public", body="công khai")
+def test_robots_disallow_is_respected_and_fetched_once(loopback):
+    loopback.route("/robots.txt", body="User-agent: *\nDisallow: /private/\n")
+    loopback.route("/private/x", body="bí mật")
+    loopback.route("/public", body="công khai")
 
     async def run():
         async with Fetcher(FAST) as f:
             return await asyncio.gather(
-                f.fetch(loopback_server.url("/private/x")),
-                f.fetch(loopback_server.url("/public")),
-                f.fetch(loopback_server.url("/public")),
+                f.fetch(loopback.url("/private/x")),
+                f.fetch(loopback.url("/public")),
+                f.fetch(loopback.url("/public")),
             )
 
     private, public, _ = asyncio.run(run())
     assert private.error_kind == "robots" and private.error == "robots.txt không cho phép"
     assert public.ok
-    assert loopback_server.hits("/private/x") == []
-    assert len(loopback_server.hits("/robots.txt")) == 1
+    assert loopback.hits("/private/x") == []
+    assert len(loopback.hits("/robots.txt")) == 1
 
 
-def test_robots_ignored_when_policy_says_so(loopback_server):
-    loopback_server.route("/robots.txt", body="User-agent: *\nDisallow: /\n")
-    url = loopback_server.route("/page", body="ok")
+def test_robots_ignored_when_policy_says_so(loopback):
+    loopback.route("/robots.txt", body="User-agent: *\nDisallow: /\n")
+    url = loopback.route("/page", body="ok")
     assert fetch(url, FetchPolicy(**{**FAST.__dict__, "respect_robots": False})).ok
 
 
-def test_robots_server_error_allows_fetching(loopback_server):
-    loopback_server.route("/robots.txt", status=500)
-    url = loopback_server.route("/page", body="ok")
+def test_robots_server_error_allows_fetching(loopback):
+    loopback.route("/robots.txt", status=500)
+    url = loopback.route("/page", body="ok")
     assert fetch(url).ok
 
 
@@ -300,7 +298,7 @@ def test_per_host_limit_holds_and_hosts_are_independent(make_loopback):
         with lock:
             in_flight[request.host] -= 1
             overall["now"] -= 1
-        return Response(body="ok")
+        return Reply(body="ok")
 
     servers = [make_loopback("127.0.0.2"), make_loopback("127.0.0.3")]
     for server in servers:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from dumon import store
 from dumon.desk import Desk
+from dumon.errors import QueryError
 from dumon.models import MatchResult
 
 EXAMPLES = 5
@@ -57,6 +58,13 @@ def rematch(
     desk: Desk, *, since: str | None = None, dry_run: bool = False, matcher=None
 ) -> RematchReport:
     """Match every stored article again (optionally only those since a date)."""
+    if since is not None:
+        try:
+            since = date.fromisoformat(since).isoformat()
+        except ValueError:
+            raise QueryError(
+                f"Ngày '{since}' không hợp lệ. Cách sửa: ghi ngày dạng YYYY-MM-DD, ví dụ 2025-07-01."
+            ) from None
     if matcher is None:
         from dumon.matching import Matcher
 

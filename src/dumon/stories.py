@@ -45,6 +45,8 @@ class Thresholds:
     title_alone: float = 0.62  # titles this close are the same story whatever the lead says
     title_with_lead: float = 0.38  # looser titles need the leads to agree too
     lead: float = 0.30
+    title_min: float = 0.25  # …or leads this close (0.42) with titles sharing at least this
+    lead_alone: float = 0.42
     ratio: float = 92.0  # rapidfuzz token_sort_ratio of the folded titles (typos, punctuation)
     min_tokens: int = 4  # shorter titles are too generic to merge on their own
 
@@ -90,8 +92,10 @@ def _same_story(
     title = _weighted_jaccard(a.title_set, b.title_set, weight)
     if title >= limits.title_alone:
         return True
-    if title >= limits.title_with_lead:
-        return _weighted_jaccard(a.text_set, b.text_set, weight) >= limits.lead
+    if title >= limits.title_min:
+        lead = _weighted_jaccard(a.text_set, b.text_set, weight)
+        if lead >= limits.lead_alone or (title >= limits.title_with_lead and lead >= limits.lead):
+            return True
     return fuzz.token_sort_ratio(a.title_text, b.title_text) >= limits.ratio
 
 
