@@ -12,12 +12,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from support.loopback import Reply, loopback, make_loopback  # noqa: F401
 from typer.testing import CliRunner
 
 from dumon.cli import app
 from dumon.desk import BUNDLED_ROOT, Desk
 from dumon.scan import run_scan
+from support.loopback import Reply, loopback, make_loopback  # noqa: F401
 
 # Old-style tone placement ("hoà", "thuỷ") must survive as written, in NFC.
 TITLE_OLD_STYLE = "Học sinh Giao Thuỷ hoà nhịp ngày hội đọc sách"
@@ -42,7 +42,9 @@ def write_sources(desk: Path, sources: list[dict]) -> None:
     for source in sources:
         lines.append(f"  - name: {source['name']}")
         for key in ("url", "kind", "outlet", "tier"):
-            lines.append(f"    {key}: {source.get(key, {'kind': 'rss', 'tier': 'central'}.get(key))}")
+            lines.append(
+                f"    {key}: {source.get(key, {'kind': 'rss', 'tier': 'central'}.get(key))}"
+            )
         if "extra" in source:
             lines.append(textwrap.indent(textwrap.dedent(source["extra"]).strip(), "    "))
     (desk / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -70,7 +72,9 @@ def test_first_scan_stores_articles_and_second_scan_is_conditional(
         body=rss([(t, loopback.url(link), s) for t, link, s in feed_items]),
         headers={"Content-Type": "application/rss+xml; charset=utf-8", "ETag": '"v1"'},
     )
-    write_sources(isolated_home, [{"name": "bao-thu", "url": loopback.url("/rss"), "outlet": "Báo Thử"}])
+    write_sources(
+        isolated_home, [{"name": "bao-thu", "url": loopback.url("/rss"), "outlet": "Báo Thử"}]
+    )
 
     report = run_scan(Desk(isolated_home))
     assert report.exit_code == 0 and report.articles_new == 3
@@ -198,7 +202,8 @@ def test_listing_page_with_article_bodies(loopback, isolated_home):
 
 def test_config_error_exits_2_naming_file_and_line(isolated_home):
     (isolated_home / "sources.yaml").write_text(
-        "sources:\n  - name: x\n    url: ftp://x\n    kind: rss\n    outlet: X\n    tier: central\n",
+        "sources:\n  - name: x\n    url: ftp://x\n    kind: rss\n"
+        "    outlet: X\n    tier: central\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(app, ["scan"])

@@ -63,7 +63,8 @@ def rematch(
             since = date.fromisoformat(since).isoformat()
         except ValueError:
             raise QueryError(
-                f"Ngày '{since}' không hợp lệ. Cách sửa: ghi ngày dạng YYYY-MM-DD, ví dụ 2025-07-01."
+                f"Ngày '{since}' không hợp lệ. "
+                "Cách sửa: ghi ngày dạng YYYY-MM-DD, ví dụ 2025-07-01."
             ) from None
     if matcher is None:
         from dumon.matching import Matcher
