@@ -13,7 +13,7 @@ from email.utils import formatdate
 import httpx
 import pytest
 
-from dumon.fetch import Fetcher, _transport_failure
+from dumon.fetch import Fetcher, _retry_after, _transport_failure
 from dumon.models import FetchPolicy, FetchStatus
 from support.loopback import Reply
 from support.loopback import loopback as loopback_fixture  # noqa: F401
@@ -77,6 +77,22 @@ def test_corrupt_gzip_is_a_decode_error(loopback):
     assert result.error_kind == "decode" and "giải nén" in result.error
 
 
+def test_truncated_gzip_is_a_decode_error_not_a_short_body(loopback):
+    whole = gzip.compress(f"<rss>{TITLE * 50}</rss>".encode())
+    url = loopback.route(
+        "/cut", body=whole[: len(whole) // 2], gzip=False, headers={"Content-Encoding": "gzip"}
+    ).url("/cut")
+    result = fetch(url)
+    assert result.status is FetchStatus.FAILED and result.error_kind == "decode"
+    assert result.content == b"" and "cắt cụt" in result.error
+
+
+def test_empty_gzip_response_is_empty(loopback):
+    url = loopback.route("/empty", status=200, headers={"Content-Encoding": "gzip"}).url("/empty")
+    result = fetch(url)
+    assert result.ok and result.content == b""
+
+
 def test_conditional_request_returns_not_modified(loopback):
     def handler(request):
         if request.headers.get("if-none-match") == '"v1"':
@@ -125,6 +141,15 @@ def test_redirect_to_file_is_refused(loopback):
     result = fetch(url)
     assert result.status is FetchStatus.FAILED and result.error_kind == "bad_scheme"
     assert "file://" in result.error and result.content == b""
+
+
+@pytest.mark.parametrize(
+    "target", ["http://127.0.0.1:99999/", "http://[::1/", "http://127.0.0.1/a\x00b", "/tin/1.htm"]
+)
+def test_malformed_urls_are_reported_not_raised(target):
+    result = fetch(target)
+    assert result.status is FetchStatus.FAILED and result.error_kind == "invalid"
+    assert result.error.startswith("Địa chỉ không hợp lệ")
 
 
 @pytest.mark.parametrize("target", ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://a/"])
@@ -176,17 +201,12 @@ def test_retry_after_is_capped_by_policy(loopback):
     assert result.ok and time.monotonic() - started < 3
 
 
-def test_retry_after_http_date(loopback):
-    url = loopback.sequence(
-        "/date",
-        [
-            Reply(status=503, headers={"Retry-After": formatdate(time.time() + 1, usegmt=True)}),
-            Reply(body="ok"),
-        ],
-    ).url("/date")
-    started = time.monotonic()
-    assert fetch(url, FetchPolicy(**{**FAST.__dict__, "max_retry_after": 5.0})).ok
-    assert time.monotonic() - started >= 0.2
+def test_retry_after_http_date_is_understood():
+    # HTTP dates have one-second resolution, so this is checked on the parsed delay.
+    assert 28 <= _retry_after(formatdate(time.time() + 30, usegmt=True)) <= 30
+    assert _retry_after("Sat, 01 Jan 2000 00:00:00 GMT") == 0.0  # in the past: no wait
+    assert _retry_after("120") == 120.0
+    assert _retry_after("ngày mai") is None
 
 
 def test_slow_response_times_out(loopback):
@@ -296,7 +316,7 @@ def test_per_host_limit_holds_and_hosts_are_independent(make_loopback):
             peak[request.host] = max(peak.get(request.host, 0), in_flight[request.host])
             overall["now"] += 1
             overall["peak"] = max(overall["peak"], overall["now"])
-        time.sleep(0.15)
+        time.sleep(0.3)  # long enough for the limit, not luck, to decide the overlap
         with lock:
             in_flight[request.host] -= 1
             overall["now"] -= 1

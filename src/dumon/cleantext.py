@@ -11,9 +11,9 @@ or other format characters a reader may need. Escaping for display happens at ou
 from __future__ import annotations
 
 import codecs
-import html
 import re
 import unicodedata
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 
 import charset_normalizer
@@ -22,16 +22,57 @@ import charset_normalizer
 _TAG = re.compile(
     r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--|!\[CDATA\[.*?\]\])>", re.DOTALL
 )
+# Tags that mean "this was HTML escaped twice" rather than a title quoting markup ("<script>").
+_ESCAPED_MARKUP = re.compile(
+    r"</(?:p|a|div|span|b|i|em|strong|li|ul|h[1-6])>|<(?:p|a|img|br|div|span)\b[^<>]*>", re.I
+)
 # Only entities ending in ';' are decoded, so "AT&T" or "?a=1&not=2" stay as they are.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# C0/C1 control characters except tab, newline, carriage return (handled as whitespace).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0/C1 control characters except tab, newline, carriage return (handled as whitespace), and
+# lone surrogates (a JSON "\\ud800" escape), which no UTF-8 file or database can store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _WHITESPACE = re.compile(r"\s+")
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 _BLOCK_TAGS = frozenset(
-    ["address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe"})
 
@@ -78,20 +119,29 @@ def _unescape(text: str) -> str:
     for _ in range(3):
         if not _ENTITY.search(text):
             break
-        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+        text = _ENTITY.sub(lambda m: html_unescape(m.group(0)), text)
     return text
 
 
-def clean_text(text: str, *, keep_paragraphs: bool = False) -> str:
-    """Return `text` as clean NFC plain text; paragraphs joined by a blank line if asked."""
+def clean_text(text: str, *, keep_paragraphs: bool = False, html: bool | None = None) -> str:
+    """Return `text` as clean NFC plain text; paragraphs joined by a blank line if asked.
+
+    `html` says what the text is: True for HTML (tags stripped, including common tags that were
+    escaped once more, as in "&lt;p&gt;…"); False for text a parser already extracted, where a
+    "<script>" is what the site shows and is kept as written; None (default) guesses from the
+    presence of a tag.
+    """
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _TAG.search(text):
-        text = _strip_tags(text)
-    text = _unescape(text)
-    if _TAG.search(text):  # the HTML itself was escaped ("&lt;p&gt;…"): strip what it revealed
+    if html is None:
+        html = bool(_TAG.search(text) or _ESCAPED_MARKUP.search(_unescape(text)))
+    if html:
         text = _unescape(_strip_tags(text))
+        if _ESCAPED_MARKUP.search(text):  # the HTML itself was escaped: strip what it revealed
+            text = _unescape(_strip_tags(text))
+    else:
+        text = _unescape(text)
     text = _CONTROL.sub("", text.replace("\t", " "))
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text)

@@ -16,6 +16,7 @@ import logging
 import socket
 import time
 import zlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -139,7 +140,7 @@ class Fetcher:
                     error_kind=failure.kind,
                     elapsed=time.monotonic() - started,
                 )
-            return _with_elapsed(result, time.monotonic() - started)
+            return replace(result, elapsed=time.monotonic() - started)
         raise AssertionError("unreachable: the last attempt always returns")
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
@@ -207,6 +208,8 @@ class Fetcher:
                 ) from exc
             except httpx.TransportError as exc:
                 raise _transport_failure(exc) from exc
+            except httpx.InvalidURL as exc:
+                raise _Failure("invalid", f"Địa chỉ không hợp lệ: {url}") from exc
 
     async def _send(self, url: str, conditional: dict[str, str]) -> FetchResult | str:
         assert self._client is not None
@@ -318,6 +321,7 @@ class _Decoder:
 
     def __init__(self, encoding: str):
         self.encoding = encoding
+        self._fed = False  # an empty body labelled gzip is just empty
         self._z: Any = None
         if encoding in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
@@ -332,6 +336,7 @@ class _Decoder:
                 len(data) >= 2 and (data[0] & 0x0F) == 8 and (data[0] * 256 + data[1]) % 31 == 0
             )
             self._z = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        self._fed = self._fed or bool(data)
         try:
             out = self._z.decompress(data, max(1, limit))
         except zlib.error as exc:
@@ -344,9 +349,13 @@ class _Decoder:
         if self._z is None:
             return b""
         try:
-            return self._z.flush()
+            tail = self._z.flush()
         except zlib.error as exc:
             raise _Failure("decode", "Nội dung nén bị hỏng, không giải nén được") from exc
+        if not self._z.eof and self._fed:
+            # The stream stopped before its end: half a feed must not pass for a whole one.
+            raise _Failure("decode", "Nội dung nén bị cắt cụt giữa chừng, không giải nén được")
+        return tail
 
 
 def _check_target(url: str) -> tuple[str, str] | None:
@@ -436,20 +445,6 @@ def _transport_failure(exc: httpx.TransportError) -> _Failure:
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return _Failure("connect", "Máy chủ ngắt kết nối giữa chừng", retry=True)
     return _Failure("connect", "Lỗi kết nối tới máy chủ", retry=True)
-
-
-def _with_elapsed(result: FetchResult, elapsed: float) -> FetchResult:
-    return FetchResult(
-        url=result.url,
-        status=result.status,
-        http_status=result.http_status,
-        final_url=result.final_url,
-        headers=result.headers,
-        content=result.content,
-        error=result.error,
-        error_kind=result.error_kind,
-        elapsed=elapsed,
-    )
 
 
 def _seconds(value: float) -> str:

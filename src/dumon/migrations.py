@@ -153,3 +153,80 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             db[MIGRATIONS_TABLE].insert({"name": name, "applied": datetime.now(UTC).isoformat()})
         ran.append(name)
     return ran
+
+
+@migration
+def m002_reading_aggregates(db: sqlite_utils.Database) -> None:
+    """What search filters and coverage reports read instead of scanning a year of articles.
+
+    - ``article_tags``: one row per unit and per theme of each article (from the JSON columns),
+      so filtering by unit or theme is an index range, not JSON parsing of every row.
+    - ``coverage``: article counts per day, outlet, source, alert, local, units and themes,
+      so a school year's report sums thousands of rows instead of reading 500,000.
+    - a partial index of the local or alert articles by date (the report's top stories).
+    Triggers keep both tables in step with ``articles`` (insert, rematch update, delete).
+    """
+    key = (
+        "substr(coalesce({r}.published, ''), 1, 10), coalesce({r}.outlet, ''), "
+        "coalesce({r}.source, ''), {r}.alert, {r}.local, coalesce({r}.units, '[]'), "
+        "coalesce({r}.themes, '[]')"
+    )
+    tags = (
+        "insert into article_tags (article_id, kind, name, published) "
+        "select {r}.id, 'unit', value, {r}.published from json_each(coalesce({r}.units, '[]')) "
+        "union all select {r}.id, 'theme', value, {r}.published "
+        "from json_each(coalesce({r}.themes, '[]'));"
+    )
+    add = (
+        "insert into coverage (day, outlet, source, alert, local, units, themes, n) "
+        f"values ({key}, 1) on conflict (day, outlet, source, alert, local, units, themes) "
+        "do update set n = n + 1;"
+    )
+    remove = (
+        "update coverage set n = n - 1 where (day, outlet, source, alert, local, units, themes)"
+        f" = ({key}); delete from coverage where n <= 0;"
+    )
+    statements = [
+        """create table article_tags (
+            article_id integer not null references articles(id),
+            kind text not null,
+            name text not null,
+            published text
+        )""",
+        "create index idx_article_tags_name on article_tags (kind, name, published)",
+        "create index idx_article_tags_article on article_tags (article_id)",
+        """create table coverage (
+            day text not null, outlet text not null, source text not null,
+            alert integer not null, local integer not null, units text not null,
+            themes text not null, n integer not null,
+            primary key (day, outlet, source, alert, local, units, themes)
+        )""",
+        "create index idx_articles_notable on articles (published) where local = 1 or alert = 1",
+        """insert into article_tags (article_id, kind, name, published)
+            select a.id, 'unit', j.value, a.published from articles a, json_each(a.units) j
+            where a.units != '[]'
+            union all
+            select a.id, 'theme', j.value, a.published from articles a, json_each(a.themes) j
+            where a.themes != '[]'""",
+        "insert into coverage (day, outlet, source, alert, local, units, themes, n) "
+        f"select {key.format(r='a')}, count(*) from articles a group by 1, 2, 3, 4, 5, 6, 7",
+        "create trigger articles_reading_ai after insert on articles begin "
+        f"{tags.format(r='new')} {add.format(r='new')} end",
+        "create trigger articles_reading_ad after delete on articles begin "
+        f"delete from article_tags where article_id = old.id; {remove.format(r='old')} end",
+        "create trigger articles_reading_au after update of units, themes, alert, local, "
+        "published, outlet, source on articles begin "
+        "delete from article_tags where article_id = old.id; "
+        f"{tags.format(r='new')} {remove.format(r='old')} {add.format(r='new')} end",
+    ]
+    # One statement at a time: executescript would commit the migration's transaction.
+    for statement in statements:
+        db.execute(statement)
+
+
+@migration
+def m003_undated_articles_index(db: sqlite_utils.Database) -> None:
+    """The articles without a publication time, by the time first seen: the digest's window
+    reads them from here, so neither a bulk import (a million rows first seen today) nor years
+    of undated articles make it scan."""
+    db.execute("create index idx_articles_undated on articles (first_seen) where published is null")

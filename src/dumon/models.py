@@ -80,7 +80,9 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
     content: bytes = b""
     error: str | None = None
-    error_kind: str | None = None  # timeout, connect, http, too_large, robots, redirect, invalid
+    # timeout, connect, dns, http_4xx, http_5xx, rate_limited, too_large, redirect_loop,
+    # too_many_redirects, bad_scheme, robots, decode, invalid
+    error_kind: str | None = None
     elapsed: float = 0.0
 
     @property
@@ -101,6 +103,19 @@ class Article:
     source: str | None = None
     original_url: str | None = None
     external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedItems:
+    """What a feed or listing page yielded: the articles, and what went wrong if anything.
+
+    `problem` is a short Vietnamese note (malformed XML recovered, items without links skipped,
+    a selector that matched nothing); `kind` names the format found (rss20, atom10, json, html…).
+    """
+
+    articles: tuple[Article, ...] = ()
+    problem: str | None = None
+    kind: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from dumon import store
+from dumon import health, store
 from dumon.config import SourcesConfig, load_sources
 from dumon.desk import Desk
 from dumon.fetch import Fetcher
 from dumon.lock import DeskLock
 from dumon.models import VN_TZ, Article, FetchStatus, MatchResult, ScanReport, Source, SourceOutcome
+from dumon.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ def run_scan(
 ) -> ScanReport:
     """Scan the desk's sources (or the named subset) and store what is new."""
     config = load_sources(desk.sources_path)
+    health_settings = load_settings(desk.settings_path).health  # health: validated up front
     sources = config.select(only)
     keywords_dir = desk.keywords_dir if desk.keywords_dir.is_dir() else None
     if keywords_dir is not None:
@@ -123,6 +125,8 @@ def run_scan(
         try:
             store.close_abandoned_runs(db)
             store.sync_sources(db, config.sources)
+            if not only:  # health: sources switched off in the database are skipped
+                sources = health.active_sources(db, sources)
             run_id = store.start_run(db, pid=os.getpid(), sources=len(sources))
             started = datetime.now(VN_TZ)
             outcomes = asyncio.run(
@@ -138,6 +142,8 @@ def run_scan(
                 )
             )
             report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
+            # health: switch off the sources that have failed for too long
+            health.disable_failing(db, settings=health_settings)
             store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
             return report
         finally:

@@ -1,6 +1,7 @@
 """The desk's optional ``settings.yaml``: department name, digest hour, mail and source health.
 
-Loaded into frozen dataclasses; a missing file means the defaults. Every mistake is a
+Loaded with ``yamlload`` (lines kept, duplicate keys refused) into frozen dataclasses; a
+missing file means the defaults. Every mistake is a
 ConfigError naming the file, the line and the fix. Mail credentials are read only from
 environment variables whose *names* the file gives, so no password ever sits in a desk that
 may be copied, shared or committed.
@@ -12,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dumon.errors import ConfigError
+from dumon.yamlload import LineMap, load_yaml_with_lines
 
 DEFAULT_DEPARTMENT = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"
 SECURITY_MODES = ("starttls", "ssl", "none")
@@ -71,171 +71,149 @@ def load_settings(path: Path) -> Settings:
     """Read settings.yaml; the defaults when the file does not exist."""
     if not path.is_file():
         return Settings()
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(path, None, "tệp không phải UTF-8", "lưu lại tệp với mã hóa UTF-8") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ConfigError(
-            path,
-            mark.line + 1 if mark else None,
-            f"sai cú pháp YAML ({exc.problem})",
-            "kiểm tra thụt lề (dùng dấu cách, không dùng tab) và dấu ':' sau mỗi khóa",
-        ) from None
-    if root is None:
+    data, lines = load_yaml_with_lines(path)
+    if data is None:
         return Settings(path=path)
-    top = _mapping(path, root, "tệp", _TOP_KEYS)
+    check = _Checker(path, lines)
+    top = check.mapping(data, "tệp", _TOP_KEYS)
     values: dict[str, Any] = {"path": path}
     if "department" in top:
-        values["department"] = _text(path, top["department"], "department")
+        values["department"] = check.text(top, "department")
     if "digest_hour" in top:
-        values["digest_hour"] = _integer(path, top["digest_hour"], "digest_hour", 0, 23)
+        values["digest_hour"] = check.integer(top, "digest_hour", 0, 23)
     if "national_limit" in top:
-        values["national_limit"] = _integer(path, top["national_limit"], "national_limit", 1, 200)
-    if "timezone" in top:
-        zone = _scalar(path, top["timezone"], "timezone")
-        if zone not in ("Asia/Ho_Chi_Minh", "+07:00"):
-            raise ConfigError(
-                path,
-                _line(top["timezone"][1]),
-                f"múi giờ '{zone}' không được hỗ trợ",
-                "xóa dòng timezone (dumon luôn dùng giờ Việt Nam, Asia/Ho_Chi_Minh)",
-            )
+        values["national_limit"] = check.integer(top, "national_limit", 1, 200)
+    if "timezone" in top and top["timezone"] not in ("Asia/Ho_Chi_Minh", "+07:00"):
+        raise ConfigError(
+            path,
+            lines.key(top, "timezone"),
+            f"múi giờ '{top['timezone']}' không được hỗ trợ",
+            "xóa dòng timezone (dumon luôn dùng giờ Việt Nam, Asia/Ho_Chi_Minh)",
+        )
     if "mail" in top:
-        values["mail"] = _load_mail(path, top["mail"][1])
+        values["mail"] = _load_mail(check, check.mapping(top["mail"], "mail", _MAIL_KEYS, top))
     if "health" in top:
-        health = _mapping(path, top["health"][1], "health", _HEALTH_KEYS)
+        health = check.mapping(top["health"], "health", _HEALTH_KEYS, top)
         values["health"] = HealthSettings(
-            **{key: _integer(path, pair, key, 1, 3650) for key, pair in health.items()}
+            **{key: check.integer(health, key, 1, 3650) for key in health}
         )
     return Settings(**values)
 
 
-def _load_mail(path: Path, node: yaml.Node) -> MailSettings:
-    fields = _mapping(path, node, "mail", _MAIL_KEYS)
+def _load_mail(check: _Checker, fields: dict) -> MailSettings:
+    path, lines = check.path, check.lines
     for required in ("host", "from", "recipients"):
         if required not in fields:
             raise ConfigError(
-                path, _line(node), f"mục mail thiếu khóa '{required}'", f"thêm `{required}: …`"
+                path, lines.of(fields), f"mục mail thiếu khóa '{required}'", f"thêm `{required}: …`"
             )
-    security = _scalar(path, fields["security"], "security") if "security" in fields else "starttls"
+    security = fields.get("security", "starttls")
     if security not in SECURITY_MODES:
         raise ConfigError(
             path,
-            _line(fields["security"][1]),
+            lines.key(fields, "security"),
             f"security '{security}' không hợp lệ",
             "dùng starttls (cổng 587), ssl (cổng 465) hoặc none (chỉ trong mạng nội bộ)",
         )
     default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
-    recipients_node = fields["recipients"][1]
-    if isinstance(recipients_node, yaml.ScalarNode):
-        recipients = [_text(path, fields["recipients"], "recipients")]
-    elif isinstance(recipients_node, yaml.SequenceNode):
-        recipients = [_address(path, item) for item in recipients_node.value]
-    else:
-        recipients = []
+    raw = fields["recipients"]
+    recipients = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
     if not recipients:
         raise ConfigError(
             path,
-            _line(recipients_node),
+            lines.key(fields, "recipients"),
             "recipients phải là một danh sách địa chỉ thư",
             "ghi `recipients: [lanhdao@example.vn, vanphong@example.vn]`",
         )
+    line = lines.key(fields, "recipients")
+    addresses = [
+        check.address(value, lines.item(raw, i) if isinstance(raw, list) else line)
+        for i, value in enumerate(recipients)
+    ]
     return MailSettings(
-        host=_text(path, fields["host"], "host"),
-        port=_integer(path, fields["port"], "port", 1, 65535) if "port" in fields else default_port,
+        host=check.text(fields, "host"),
+        port=check.integer(fields, "port", 1, 65535) if "port" in fields else default_port,
         security=security,
-        sender=_address(path, fields["from"][1]),
-        recipients=tuple(recipients),
-        username_env=_env_name(path, fields, "username_env"),
-        password_env=_env_name(path, fields, "password_env"),
-        timeout=float(_integer(path, fields["timeout"], "timeout", 1, 600))
-        if "timeout" in fields
-        else 30.0,
+        sender=check.address(fields["from"], lines.key(fields, "from")),
+        recipients=tuple(addresses),
+        username_env=check.env_name(fields, "username_env"),
+        password_env=check.env_name(fields, "password_env"),
+        timeout=float(check.integer(fields, "timeout", 1, 600)) if "timeout" in fields else 30.0,
     )
 
 
-Pair = tuple[yaml.Node, yaml.Node]
+@dataclass(frozen=True)
+class _Checker:
+    """Validation of loaded values, each error naming the file and the line."""
 
+    path: Path
+    lines: LineMap
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _mapping(path: Path, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, Pair]:
-    if not isinstance(node, yaml.MappingNode):
-        raise ConfigError(
-            path, _line(node), f"{what} phải là một bảng khóa: giá trị", "viết dạng `khóa: giá trị`"
-        )
-    out: dict[str, Pair] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        if key.lower() in _SECRET_KEYS:
+    def mapping(self, value: Any, what: str, allowed: set[str], parent: Any = None) -> dict:
+        if not isinstance(value, dict):
+            line = self.lines.key(parent, what) if parent is not None else self.lines.of(value)
             raise ConfigError(
-                path,
-                _line(key_node),
-                f"không được ghi mật khẩu trong tệp (khóa '{key}')",
-                "xóa dòng này; đặt mật khẩu vào một biến môi trường, ví dụ DUMON_SMTP_PASSWORD, "
-                "và ghi `password_env: DUMON_SMTP_PASSWORD` trong mục mail",
+                self.path,
+                line,
+                f"{what} phải là một bảng khóa: giá trị",
+                "viết dạng `khóa: giá trị`",
             )
-        if key not in allowed:
+        for key in value:
+            line = self.lines.key(value, key)
+            if str(key).lower() in _SECRET_KEYS:
+                raise ConfigError(
+                    self.path,
+                    line,
+                    f"không được ghi mật khẩu trong tệp (khóa '{key}')",
+                    "xóa dòng này; đặt mật khẩu vào một biến môi trường, ví dụ "
+                    "DUMON_SMTP_PASSWORD, và ghi `password_env: DUMON_SMTP_PASSWORD` "
+                    "trong mục mail",
+                )
+            if key not in allowed:
+                raise ConfigError(
+                    self.path,
+                    line,
+                    f"khóa không hợp lệ '{key}' trong {what}",
+                    f"dùng một trong: {', '.join(sorted(allowed))}",
+                )
+        return value
+
+    def text(self, fields: dict, key: str) -> str:
+        value = fields[key]
+        if not isinstance(value, str) or not value.strip():
             raise ConfigError(
-                path,
-                _line(key_node),
-                f"khóa không hợp lệ '{key}' trong {what}",
-                f"dùng một trong: {', '.join(sorted(allowed))}",
+                self.path, self.lines.key(fields, key), f"{key} để trống", f"ghi `{key}: <chữ>`"
             )
-        if key in out:
-            raise ConfigError(path, _line(key_node), f"khóa '{key}' lặp lại", "xóa một trong hai dòng")
-        out[key] = (key_node, value_node)
-    return out
+        return value.strip()
 
+    def integer(self, fields: dict, key: str, low: int, high: int) -> int:
+        value = fields[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(
+                self.path,
+                self.lines.key(fields, key),
+                f"giá trị '{value}' của {key} không hợp lệ",
+                f"ghi một số nguyên từ {low} đến {high}",
+            )
+        return value
 
-def _scalar(path: Path, pair: Pair, what: str) -> Any:
-    node = pair[1]
-    if not isinstance(node, yaml.ScalarNode):
-        raise ConfigError(path, _line(node), f"{what} phải là một giá trị đơn", f"ghi `{what}: …`")
-    return yaml.safe_load(yaml.serialize(node))
+    def address(self, value: Any, line: int | None) -> str:
+        text = value.strip() if isinstance(value, str) else ""
+        if "@" not in text or any(c.isspace() for c in text):
+            raise ConfigError(
+                self.path, line, f"'{value}' không phải địa chỉ thư", "ghi dạng ten@coquan.gov.vn"
+            )
+        return text
 
-
-def _text(path: Path, pair: Pair, what: str) -> str:
-    value = _scalar(path, pair, what)
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(path, _line(pair[1]), f"{what} để trống", f"ghi `{what}: <chữ>`")
-    return value.strip()
-
-
-def _integer(path: Path, pair: Pair, what: str, low: int, high: int) -> int:
-    value = _scalar(path, pair, what)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(
-            path,
-            _line(pair[1]),
-            f"giá trị '{value}' của {what} không hợp lệ",
-            f"ghi một số nguyên từ {low} đến {high}",
-        )
-    return value
-
-
-def _address(path: Path, node: yaml.Node) -> str:
-    value = _text(path, (node, node), "địa chỉ thư")
-    if "@" not in value or any(c.isspace() for c in value):
-        raise ConfigError(
-            path, _line(node), f"'{value}' không phải địa chỉ thư", "ghi dạng ten@coquan.gov.vn"
-        )
-    return value
-
-
-def _env_name(path: Path, fields: dict[str, Pair], key: str) -> str | None:
-    if key not in fields:
-        return None
-    value = _text(path, fields[key], key)
-    if not value.replace("_", "").isalnum() or value[0].isdigit():
-        raise ConfigError(
-            path,
-            _line(fields[key][1]),
-            f"'{value}' không phải tên biến môi trường",
-            f"ghi tên biến (chữ in hoa, số, dấu _), ví dụ `{key}: DUMON_SMTP_USER`",
-        )
-    return value
+    def env_name(self, fields: dict, key: str) -> str | None:
+        if key not in fields:
+            return None
+        value = self.text(fields, key)
+        if not value.replace("_", "").isalnum() or not value.isascii() or value[0].isdigit():
+            raise ConfigError(
+                self.path,
+                self.lines.key(fields, key),
+                f"'{value}' không phải tên biến môi trường",
+                f"ghi tên biến (chữ in hoa, số, dấu _), ví dụ `{key}: DUMON_SMTP_USER`",
+            )
+        return value

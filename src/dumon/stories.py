@@ -2,10 +2,12 @@
 
 Each article becomes a bag of accent-folded syllables (title, and title + lead), weighted by
 how rare each syllable is among the articles being clustered, so that sharing "Nam Định" or
-"học sinh" says little and sharing "đuối nước" or a school's name says a lot. Only pairs that
-share a rare two-syllable shingle of their titles are compared (blocking), which keeps a day
-of a few thousand articles well under a second. Pairs above the thresholds are joined; the
-earliest article of a cluster is its lead (the first publisher), the others are "đăng lại".
+"học sinh" says little and sharing "đuối nước" or a school's name says a lot. Identical titles
+(aggregator copies) join at once; otherwise only pairs that share a rare syllable or pair of
+syllables of their titles and appeared within three days of each other are compared
+(blocking), which keeps a day of a few thousand articles well under a second. Pairs above the
+thresholds are joined; the earliest article of a cluster is its lead (the first publisher),
+the others are "đăng lại". How well this works on real news: ``bench/stories_eval.py``.
 """
 
 from __future__ import annotations
@@ -14,18 +16,27 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from rapidfuzz import fuzz
 
 from dumon.textnorm import fold, normalize
 
 # Function syllables of Vietnamese headlines (folded): they carry no topic.
-STOPWORDS = frozenset(
-    ["va", "cua", "la", "co", "cho", "voi", "trong", "cac", "nhung", "mot", "duoc", "bi", "khi", "tai", "de", "o", "nay", "da", "se", "thi", "tu", "ve", "ra", "len", "vao", "the", "nao", "gi", "khong", "hon", "sau", "truoc", "nhu", "vi", "do", "den", "nhieu", "con", "rat", "cung", "van", "lai", "moi", "hay", "nen", "ma", "neu", "phai", "dang", "tren", "duoi", "gan", "qua", "giua", "theo", "ngay", "nam", "thang", "sang", "chieu", "toi"]
-)
+# fmt: off
+STOPWORDS = frozenset((
+    "va", "cua", "la", "co", "cho", "voi", "trong", "cac", "nhung", "mot", "duoc", "bi", "khi",
+    "tai", "de", "o", "nay", "da", "se", "thi", "tu", "ve", "ra", "len", "vao", "the", "nao",
+    "gi", "khong", "hon", "sau", "truoc", "nhu", "vi", "do", "den", "nhieu", "con", "rat", "cung",
+    "van", "lai", "moi", "hay", "nen", "ma", "neu", "phai", "dang", "tren", "duoi", "gan", "qua",
+    "giua", "theo", "ngay", "nam", "thang", "sang", "chieu", "toi",
+))
+# fmt: on
 SUMMARY_TOKENS = 60  # the lead is enough; long bodies would blur the signal
 MAX_SHINGLE_SHARE = 0.02  # a shingle in more than 2 % of the titles is too common to block on
 MIN_SHINGLE_DF = 30
+MAX_SHINGLE_DF = 200  # …and never more than this, so a month-long window stays fast
+MAX_GAP_HOURS = 72  # copies and rewrites of one story appear within a few days
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,8 @@ class _Features:
     title_set: frozenset[str]
     text_set: frozenset[str]
     title_text: str
+    title_weight: float = 0.0  # sums of the weights of each set, computed once per batch
+    text_weight: float = 0.0
 
 
 def _tokens(text: str) -> list[str]:
@@ -75,25 +88,26 @@ def _features(item: StoryItem) -> _Features:
     )
 
 
-def _weighted_jaccard(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> float:
+def _weighted_jaccard(
+    a: frozenset[str], b: frozenset[str], a_weight: float, b_weight: float, weight: dict[str, float]
+) -> float:
+    """Σ weight(a ∩ b) / Σ weight(a ∪ b), with the sums of a and b given."""
     if not a or not b:
         return 0.0
     inter = sum(weight[t] for t in a & b)
-    union = sum(weight[t] for t in a | b)
-    return inter / union if union else 0.0
+    union = a_weight + b_weight - inter
+    return inter / union if union > 0 else 0.0
 
 
-def _same_story(
-    a: _Features, b: _Features, weight: dict[str, float], limits: Thresholds
-) -> bool:
+def _same_story(a: _Features, b: _Features, weight: dict[str, float], limits: Thresholds) -> bool:
     """Whether two articles tell the same story."""
     if min(len(a.title_set), len(b.title_set)) < limits.min_tokens:
         return a.title_text == b.title_text and len(a.title_tokens) >= 3
-    title = _weighted_jaccard(a.title_set, b.title_set, weight)
+    title = _weighted_jaccard(a.title_set, b.title_set, a.title_weight, b.title_weight, weight)
     if title >= limits.title_alone:
         return True
     if title >= limits.title_min:
-        lead = _weighted_jaccard(a.text_set, b.text_set, weight)
+        lead = _weighted_jaccard(a.text_set, b.text_set, a.text_weight, b.text_weight, weight)
         if lead >= limits.lead_alone or (title >= limits.title_with_lead and lead >= limits.lead):
             return True
     return fuzz.token_sort_ratio(a.title_text, b.title_text) >= limits.ratio
@@ -103,6 +117,13 @@ def _shingles(tokens: list[str]) -> set[str]:
     return {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)} | {
         t for t in tokens if t not in STOPWORDS and len(t) > 1 and not t.isdigit()
     }
+
+
+def _hours(published: str) -> float | None:
+    try:
+        return datetime.fromisoformat(published).timestamp() / 3600 if published else None
+    except ValueError:
+        return None
 
 
 def cluster_stories(
@@ -121,12 +142,11 @@ def cluster_stories(
             df[token] += 1
     # Smoothed idf: on a handful of articles every word weighs about the same.
     weight = {t: math.log((n + 20) / (c + 1)) for t, c in df.items()}
+    for f in features:
+        f.title_weight = sum(weight[t] for t in f.title_set)
+        f.text_weight = sum(weight[t] for t in f.text_set)
 
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(features):
-        for shingle in _shingles(f.title_tokens):
-            postings[shingle].append(i)
-    cap = max(MIN_SHINGLE_DF, int(n * MAX_SHINGLE_SHARE))
+    hours = [_hours(item.published) for item in items]
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -135,17 +155,42 @@ def cluster_stories(
             i = parent[i]
         return i
 
-    seen: set[tuple[int, int]] = set()
+    def close_in_time(i: int, j: int) -> bool:
+        hi, hj = hours[i], hours[j]
+        return hi is None or hj is None or abs(hi - hj) <= MAX_GAP_HOURS
+
+    # Identical titles (aggregator copies, syndication) are one story straight away; only the
+    # first of them is compared with the rest.
+    first_with_title: dict[str, int] = {}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(features):
+        if len(f.title_tokens) >= 3:
+            earlier = first_with_title.setdefault(f.title_text, i)
+            if earlier != i and close_in_time(earlier, i):
+                parent[i] = find(earlier)
+                continue
+            first_with_title[f.title_text] = i
+        for shingle in _shingles(f.title_tokens):
+            postings[shingle].append(i)
+
+    cap = min(MAX_SHINGLE_DF, max(MIN_SHINGLE_DF, int(n * MAX_SHINGLE_SHARE)))
+    compared: set[tuple[int, int]] = set()
     for members in postings.values():
         if len(members) < 2 or len(members) > cap:
             continue
+        # In time order (undated first), so the scan of later members stops past the gap.
+        members.sort(key=lambda k: -math.inf if hours[k] is None else hours[k])
         for x, i in enumerate(members):
+            hi = hours[i]
             for j in members[x + 1 :]:
-                if (i, j) in seen:
-                    continue
-                seen.add((i, j))
+                if hi is not None and hours[j] - hi > MAX_GAP_HOURS:
+                    break
+                pair = (i, j) if i < j else (j, i)
                 ri, rj = find(i), find(j)
-                if ri != rj and _same_story(features[i], features[j], weight, limits):
+                if ri == rj or pair in compared:
+                    continue
+                compared.add(pair)
+                if _same_story(features[i], features[j], weight, limits):
                     parent[max(ri, rj)] = min(ri, rj)
 
     groups: dict[int, list[int]] = defaultdict(list)

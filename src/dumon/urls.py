@@ -8,6 +8,7 @@ definition (scheme, host). Paths keep their case, since many Vietnamese CMSs rou
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 _TRACKING_EXACT = frozenset(
@@ -110,7 +111,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
     A value that is not an http(s) URL is returned resolved and stripped but otherwise untouched;
     callers check `is_http_url` to reject it.
     """
-    raw = url.strip()
+    raw = unicodedata.normalize("NFC", url.strip())  # one spelling of "hòa" in a slug, not two
     if base:
         raw = urljoin(base.strip(), raw)
     try:

@@ -55,11 +55,15 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+# libyaml's parser when PyYAML was built with it: ten times faster, same nodes and marks.
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _make_loader(path: Path, lines: LineMap) -> type[yaml.SafeLoader]:
-    class _Loader(yaml.SafeLoader):
+    class _Loader(_BASE):  # type: ignore[misc, valid-type]
         pass
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    def construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
         parts: dict[Any, int] = {}
@@ -81,12 +85,12 @@ def _make_loader(path: Path, lines: LineMap) -> type[yaml.SafeLoader]:
         lines._record(result, _line(node), parts)
         return result
 
-    def construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> list[Any]:
+    def construct_sequence(loader: Any, node: yaml.SequenceNode) -> list[Any]:
         result = [loader.construct_object(child, deep=True) for child in node.value]
         lines._record(result, _line(node), {i: _line(c) for i, c in enumerate(node.value)})
         return result
 
-    def construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    def construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
         try:
             return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
         except ValueError:
@@ -105,7 +109,9 @@ def load_yaml_with_lines(path: Path | str) -> tuple[Any, LineMap]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(path, None, "không tìm thấy tệp", "tạo tệp hoặc kiểm tra đường dẫn") from None
+        raise ConfigError(
+            path, None, "không tìm thấy tệp", "tạo tệp hoặc kiểm tra đường dẫn"
+        ) from None
     except UnicodeDecodeError:
         raise ConfigError(
             path, None, "tệp không phải UTF-8", "lưu lại tệp với bảng mã UTF-8"

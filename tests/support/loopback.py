@@ -19,6 +19,14 @@ as a distinct host (Linux routes all of 127.0.0.0/8 to loopback). Each server li
 A Reply can also: wait before answering (`delay`), send its body slowly (`drip` seconds between
 `chunk`-byte pieces), send it chunked without a Content-Length (`chunked`), gzip it (`gzip`), or
 reset the connection instead of answering (`reset`; with `reset_after` bytes, mid-body).
+A 200 reply carrying an ETag or Last-Modified is answered with 304 when the request's
+If-None-Match / If-Modified-Since matches it, like a real server.
+
+To import a fixture without ruff's F811 on the test parameter, alias it (the fixtures have
+explicit names); import `make_loopback` too whenever you import `loopback`, which uses it::
+
+    from support.loopback import loopback as loopback_fixture  # noqa: F401
+    from support.loopback import make_loopback as make_loopback_fixture  # noqa: F401
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import gzip as gzip_module
 import socket
 import struct
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -94,7 +103,7 @@ class LoopbackServer:
         self.requests: list[Request] = []
         self._routes: dict[str, _Route] = {}
         self._stop = threading.Event()
-        self._httpd = ThreadingHTTPServer((host, 0), _make_handler(self))
+        self._httpd = _QuietServer((host, 0), _make_handler(self))
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         # A short poll interval keeps teardown fast (shutdown waits for the next poll).
@@ -150,6 +159,14 @@ class LoopbackServer:
         return self._stop.wait(seconds) if seconds > 0 else self._stop.is_set()
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-response (size caps, timeouts) are expected: no traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
 def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -173,7 +190,7 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 host=server.host,
             )
             server.requests.append(request)
-            reply = server._reply_for(request)
+            reply = _conditional(server._reply_for(request), request)
             if server._wait(reply.delay):
                 return
             if reply.reset and reply.reset_after is None:
@@ -222,6 +239,23 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self.close_connection = True
 
     return _Handler
+
+
+def _conditional(reply: Reply, request: Request) -> Reply:
+    """Answer 304 when the client already holds this version, as a real server does."""
+    if reply.status != 200:
+        return reply
+    sent = {k.lower(): v for k, v in reply.headers.items()}
+    etag, modified = sent.get("etag"), sent.get("last-modified")
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        fresh = etag is not None and etag in (t.strip() for t in if_none_match.split(","))
+    else:
+        fresh = modified is not None and request.headers.get("if-modified-since") == modified
+    if not fresh:
+        return reply
+    kept = {k: v for k, v in reply.headers.items() if k.lower() in ("etag", "last-modified")}
+    return Reply(status=304, headers=kept, delay=reply.delay)
 
 
 def _pieces(data: bytes, size: int) -> Iterator[bytes]:

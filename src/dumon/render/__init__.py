@@ -48,11 +48,6 @@ def vn_datetime(value: datetime) -> datetime:
     return value.astimezone(VN_TZ) if value.tzinfo else value.replace(tzinfo=VN_TZ)
 
 
-def date_label(value: datetime) -> str:
-    """dd/mm/yyyy in Vietnam time."""
-    return vn_datetime(value).strftime("%d/%m/%Y")
-
-
 def time_label(value: datetime | None) -> str:
     """HH:MM dd/mm in Vietnam time (empty when the time is unknown)."""
     if value is None:

@@ -1,0 +1,164 @@
+"""The `dumon digest` command: build the digest of a window, render it, keep a copy, mail it."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dumon.cli import fail
+from dumon.desk import resolve_home
+from dumon.errors import DumonError
+
+
+class Format(StrEnum):
+    terminal = "terminal"
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
+    json = "json"
+
+
+SUFFIX = {
+    Format.terminal: "txt",
+    Format.text: "txt",
+    Format.markdown: "md",
+    Format.html: "html",
+    Format.docx: "docx",
+    Format.json: "json",
+}
+FROM_SUFFIX = {
+    ".txt": Format.text,
+    ".md": Format.markdown,
+    ".html": Format.html,
+    ".htm": Format.html,
+    ".docx": Format.docx,
+    ".json": Format.json,
+}
+
+
+def render(digest, fmt: Format) -> str | bytes:
+    """The digest in a file format (terminal output is the text format when written)."""
+    if fmt is Format.markdown:
+        from dumon.render.digest_markdown import render_markdown
+
+        return render_markdown(digest)
+    if fmt is Format.html:
+        from dumon.render.digest_html import render_html
+
+        return render_html(digest)
+    if fmt is Format.docx:
+        from dumon.render.digest_docx import render_docx
+
+        return render_docx(digest)
+    if fmt is Format.json:
+        from dumon.render.digest_json import render_json
+
+        return render_json(digest)
+    from dumon.render.digest_text import render_text
+
+    return render_text(digest)
+
+
+def copy_name(digest, fmt: Format) -> str:
+    """digests/2026-11-28.html for a morning; start_end for any other window."""
+    window = digest.window
+    if window.morning is not None:
+        stem = f"{window.morning:%Y-%m-%d}"
+    else:
+        stem = f"{window.start:%Y-%m-%dT%H%M}_{window.end:%Y-%m-%dT%H%M}"
+    return f"{stem}.{SUFFIX[fmt]}"
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("digest")
+    def digest_command(
+        ctx: typer.Context,
+        on: Annotated[
+            str | None,
+            typer.Option("--date", help="Điểm tin sáng ngày này (YYYY-MM-DD). Mặc định: hôm nay."),
+        ] = None,
+        since: Annotated[
+            str | None,
+            typer.Option(help="Từ thời điểm (2026-11-27 hoặc 2026-11-27T07:00; giờ Việt Nam)."),
+        ] = None,
+        until: Annotated[
+            str | None,
+            typer.Option(help="Đến thời điểm (ngày không ghi giờ thì tính hết ngày đó)."),
+        ] = None,
+        fmt: Annotated[
+            Format | None,
+            typer.Option(
+                "--format",
+                "-f",
+                help="terminal (mặc định trên màn hình), text (mặc định khi chuyển hướng), "
+                "markdown, html, docx, json.",
+            ),
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Ghi ra tệp này.")
+        ] = None,
+        send: Annotated[
+            bool, typer.Option("--send", help="Gửi thư (HTML kèm bản chữ) tới danh sách nhận.")
+        ] = False,
+    ) -> None:
+        """Điểm tin báo chí: mặc định từ 07:00 hôm qua đến 07:00 hôm nay (giờ Việt Nam).
+
+        Mỗi lần chạy giữ một bản trong thư mục digests/ của thư mục làm việc.
+        """
+        from dumon.digest import make_digest
+        from dumon.settings import load_settings
+
+        if fmt is None:
+            if output is not None:
+                fmt = FROM_SUFFIX.get(output.suffix.lower(), Format.text)
+            else:
+                fmt = Format.terminal if sys.stdout.isatty() else Format.text
+        try:
+            desk = resolve_home(ctx.obj.home)
+            digest = make_digest(desk, on=on, since=since, until=until)
+            content = render(digest, fmt)
+            copy = desk.digests_dir / copy_name(digest, fmt)
+            _write(copy, content)
+            if output is not None:
+                _write(output, content)
+            if send:
+                from dumon.mail import mail_digest
+                from dumon.render.digest_html import render_html
+                from dumon.render.digest_text import render_text
+
+                count = mail_digest(
+                    load_settings(desk.settings_path).mail,
+                    day=digest.window.last_day,
+                    text=render_text(digest),
+                    html=render_html(digest),
+                )
+        except DumonError as error:
+            raise fail(error) from None
+        except OSError as error:
+            raise fail(
+                DumonError(f"Không ghi được tệp {error.filename}: {error.strerror}.")
+            ) from None
+        if send:
+            typer.echo(f"Đã gửi điểm tin tới {count} địa chỉ.")
+        if output is not None or send or fmt is Format.docx:
+            typer.echo(f"Đã lưu điểm tin: {output or copy}")
+            return
+        if fmt is Format.terminal:
+            from dumon.render.digest_terminal import print_digest
+
+            print_digest(None, digest)
+        else:
+            typer.echo(content, nl=False)

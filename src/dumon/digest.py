@@ -1,0 +1,482 @@
+"""The digest ("điểm tin") of a window: what leadership reads each morning.
+
+Owns the window (by default 07:00 yesterday → 07:00 today, Vietnam time), the selection of the
+window's relevant articles, their grouping into stories (``stories.py``) and sections:
+I. overview counts, II. alerts (most severe and most local first), III. local stories grouped
+by unit or theme, IV. national education stories (the most covered ones), V. sources that
+failed or went silent. Renderers in ``render/digest_*.py`` turn a :class:`Digest` into text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from dumon import store
+from dumon.desk import Desk
+from dumon.errors import DumonError, QueryError
+from dumon.health import assess
+from dumon.models import VN_TZ
+from dumon.settings import HealthSettings, Settings, load_settings
+from dumon.stories import StoryItem, cluster_stories
+from dumon.textnorm import fold
+
+log = logging.getLogger(__name__)
+
+EXCERPT_CHARS = 260
+OTHER_GROUP = "Tin khác của tỉnh"
+
+
+@dataclass(frozen=True)
+class Window:
+    """A half-open time window [start, end) in Vietnam time."""
+
+    start: datetime
+    end: datetime
+    morning: date | None = None  # the morning this is the digest of, when it is one
+
+    @property
+    def first_day(self) -> date:
+        return self.start.astimezone(VN_TZ).date()
+
+    @property
+    def last_day(self) -> date:
+        """The morning of a morning digest, else the last calendar day the window touches."""
+        if self.morning is not None:
+            return self.morning
+        return (self.end.astimezone(VN_TZ) - timedelta(microseconds=1)).date()
+
+    @property
+    def start_iso(self) -> str:
+        return store.to_iso(self.start) or ""
+
+    @property
+    def end_iso(self) -> str:
+        return store.to_iso(self.end) or ""
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another publication of a story ("đăng lại")."""
+
+    outlet: str
+    url: str
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    url: str
+    outlet: str
+    published: datetime | None
+    excerpt: str
+    edu: bool
+    local: bool
+    alert: bool
+    severity: int
+    units: tuple[str, ...]
+    themes: tuple[str, ...]  # display names
+    alerts: tuple[str, ...]  # display names of the alert themes
+    also_in: tuple[Copy, ...]
+
+    @property
+    def coverage(self) -> int:
+        """How many outlets carried the story."""
+        return len({self.outlet, *(c.outlet for c in self.also_in)})
+
+
+@dataclass(frozen=True)
+class StoryGroup:
+    name: str
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class SourceIssue:
+    """A source that failed in the window's scans, went silent or was switched off."""
+
+    name: str
+    outlet: str
+    problem: str  # dead, failed, disabled, silent
+    detail: str  # Vietnamese, for the reader
+    failures: int = 0
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class Overview:
+    stories: int
+    articles: int
+    local: int
+    alerts: int
+    outlets: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    window: Window
+    department: str
+    generated: datetime
+    overview: Overview
+    alerts: tuple[Story, ...]
+    local_groups: tuple[StoryGroup, ...]
+    national: tuple[Story, ...]
+    national_more: int
+    sources: tuple[SourceIssue, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.overview.articles == 0
+
+    @property
+    def stories(self) -> tuple[Story, ...]:
+        """Every story shown, in the order of the sections."""
+        local = tuple(s for g in self.local_groups for s in g.stories)
+        return self.alerts + local + self.national
+
+
+# --- the window ----------------------------------------------------------------------------
+
+_FORMAT_HINT = "ghi dạng 2026-11-28 hoặc 2026-11-28T07:00 (không ghi múi giờ thì là giờ Việt Nam)"
+
+
+def _parse_moment(text: str, what: str) -> tuple[datetime, bool]:
+    """An ISO date or datetime in Vietnam time; the flag says whether it was a bare date."""
+    value = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return datetime.combine(date.fromisoformat(value), time(0), VN_TZ), True
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1))
+    except ValueError:
+        raise QueryError(f"Không hiểu {what} '{text}'. Cách sửa: {_FORMAT_HINT}.") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=VN_TZ)
+    return parsed.astimezone(VN_TZ), False
+
+
+def resolve_window(
+    *,
+    on: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    hour: int = 7,
+    now: datetime | None = None,
+) -> Window:
+    """The window asked for: a morning (`on`, default today) or `since`/`until`.
+
+    A bare date as `until` includes that whole day; a missing `since` means one day before
+    `until`; a missing `until` means now.
+    """
+    now = (now or datetime.now(VN_TZ)).astimezone(VN_TZ)
+    if on is not None and (since or until):
+        raise QueryError(
+            "Không dùng --date cùng với --since/--until. Cách sửa: chọn --date cho điểm tin "
+            "một buổi sáng, hoặc --since/--until cho một khoảng bất kỳ."
+        )
+    if since is None and until is None:
+        if on is None:
+            morning = now.date()
+        else:
+            try:
+                morning = date.fromisoformat(on.strip())
+            except ValueError:
+                raise QueryError(
+                    f"Không hiểu ngày '{on}'. Cách sửa: ghi dạng 2026-11-28 (năm-tháng-ngày)."
+                ) from None
+        end = datetime.combine(morning, time(hour), VN_TZ)
+        return Window(end - timedelta(days=1), end, morning)
+    if until is not None:
+        end, bare = _parse_moment(until, "thời điểm kết thúc (--until)")
+        if bare:
+            end += timedelta(days=1)
+    else:
+        end = now
+    start = _parse_moment(since, "thời điểm bắt đầu (--since)")[0] if since else end - timedelta(1)
+    if start >= end:
+        raise QueryError(
+            f"Khoảng thời gian rỗng: bắt đầu {start:%H:%M %d/%m/%Y} không trước kết thúc "
+            f"{end:%H:%M %d/%m/%Y}. Cách sửa: đặt --since trước --until."
+        )
+    return Window(start, end)
+
+
+# --- reading the store ---------------------------------------------------------------------
+
+_ARTICLE_COLUMNS = (
+    "id, title, summary, substr(coalesce(body, ''), 1, 1500) as body, url, outlet, published, "
+    "first_seen, edu, local, alert, severity, units, themes"
+)
+
+
+def window_articles(db: store.Database, window: Window) -> list[dict]:
+    """The relevant articles of a window, by publication time (else the time first seen).
+
+    Written as two ranges instead of ``coalesce(published, first_seen)`` so that each is
+    answered from an index: dated articles from ``published``, undated ones from the partial
+    index ``idx_articles_undated`` (migration m003).
+    """
+    sql = (
+        f"select {_ARTICLE_COLUMNS} from articles "
+        "where published >= :s and published < :e and (edu = 1 or local = 1 or alert = 1) "
+        f"union all select {_ARTICLE_COLUMNS} from articles indexed by idx_articles_undated "
+        "where first_seen >= :s and first_seen < :e and published is null "
+        "and (edu = 1 or local = 1 or alert = 1)"
+    )
+    return list(db.query(sql, {"s": window.start_iso, "e": window.end_iso}))
+
+
+def alert_keys(db: store.Database, article_ids: list[int]) -> dict[int, list[str]]:
+    """The alert themes each article matched (kept in the hits table)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for i in range(0, len(article_ids), 500):
+        chunk = article_ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for article_id, key in db.execute(
+            f"select article_id, key from hits where kind = 'alert' and article_id in ({marks}) "
+            "order by id",
+            chunk,
+        ):
+            if key not in found[article_id]:
+                found[article_id].append(key)
+    return found
+
+
+def source_issues(
+    db: store.Database, window: Window, *, health: HealthSettings
+) -> list[SourceIssue]:
+    """Sources that failed in the window's runs, or are failing, off or silent at its end.
+
+    The wording of each source's state is the health module's, so the digest, `dumon doctor`
+    and `dumon sources list` say the same thing.
+    """
+    if "sources" not in db.table_names():
+        return []
+    failures: dict[str, tuple[int, str | None]] = {}
+    for name, count, error in db.execute(
+        "select rs.source, count(*), (select rs2.error from run_sources rs2 join runs r2 "
+        "on r2.id = rs2.run_id where rs2.source = rs.source and rs2.status = 'failed' "
+        "and r2.started >= :s and r2.started < :e order by r2.started desc limit 1) "
+        "from run_sources rs join runs r on r.id = rs.run_id "
+        "where r.started >= :s and r.started < :e and rs.status = 'failed' group by rs.source",
+        {"s": window.start_iso, "e": window.end_iso},
+    ):
+        failures[name] = (count, error)
+    issues: list[SourceIssue] = []
+    for row in db.query("select * from sources order by name"):
+        state = assess(row, window.end, health)
+        count, error = failures.get(state.name, (0, None))
+        if state.healthy and not count:
+            continue
+        text = state.summary.split(": ", 1)[-1]
+        if count:
+            seen = f"lỗi {count} lần trong khoảng này (lần cuối: {error or 'không rõ lý do'})"
+            text = f"{seen}; nay đã đọc lại được." if state.healthy else f"{seen}; {text}"
+        problem = state.status if state.status in ("dead", "disabled", "silent") else "failed"
+        since = store.to_iso(state.since) if state.since else None
+        issues.append(
+            SourceIssue(
+                state.name,
+                state.outlet,
+                problem,
+                text,
+                max(count, state.consecutive_failures),
+                since,
+            )
+        )
+    order = {"dead": 0, "failed": 1, "disabled": 2, "silent": 3}
+    issues.sort(key=lambda i: (order[i.problem], -i.failures, i.name))
+    return issues
+
+
+# --- stories -------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def make_excerpt(summary: str, body: str, *, title: str = "", limit: int = EXCERPT_CHARS) -> str:
+    """The article's own lead: its summary, else its first sentences, cut on a word boundary."""
+    text = " ".join((summary or "").split())
+    if not text or text == " ".join(title.split()):
+        text = ""
+        for sentence in _SENTENCE_END.split(" ".join((body or "").split())):
+            if text and len(text) + len(sentence) > limit:
+                break
+            text = f"{text} {sentence}".strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
+
+
+def _loads(value: str | None) -> list[str]:
+    try:
+        parsed = json.loads(value or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in parsed] if isinstance(parsed, list) else []
+
+
+def _when(row: dict) -> datetime | None:
+    value = row.get("published") or row.get("first_seen")
+    return datetime.fromisoformat(value) if value else None
+
+
+def _merge_unique(lists: list[list[str]]) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for values in lists:
+        for v in values:
+            out.setdefault(v, None)
+    return tuple(out)
+
+
+def build_stories(
+    rows: list[dict], *, names: dict[str, str], alerts: dict[int, list[str]]
+) -> list[Story]:
+    """Cluster the window's articles and make one Story per cluster (lead = first published)."""
+    items = [
+        StoryItem(
+            r["title"],
+            r.get("summary") or "",
+            r.get("outlet") or "",
+            r.get("published") or r.get("first_seen") or "",
+        )
+        for r in rows
+    ]
+    stories = []
+    for group in cluster_stories(items):
+        members = [rows[i] for i in group]
+        lead = members[0]
+        excerpt = ""
+        for member in members:  # a copy may carry the lead its first publisher's feed lacked
+            excerpt = make_excerpt(
+                member.get("summary") or "", member.get("body") or "", title=member["title"]
+            )
+            if excerpt:
+                break
+        copies: dict[str, Copy] = {}
+        for member in members[1:]:
+            if member["url"] != lead["url"]:
+                copies.setdefault(
+                    member["url"], Copy(member.get("outlet") or "", member["url"], _when(member))
+                )
+        theme_keys = _merge_unique([_loads(m["themes"]) for m in members])
+        alert_names = _merge_unique([alerts.get(m["id"], []) for m in members])
+        stories.append(
+            Story(
+                title=lead["title"],
+                url=lead["url"],
+                outlet=lead.get("outlet") or "",
+                published=_when(lead),
+                excerpt=excerpt,
+                edu=any(m["edu"] for m in members),
+                local=any(m["local"] for m in members),
+                alert=any(m["alert"] for m in members),
+                severity=max((m["severity"] or 0) for m in members),
+                units=_merge_unique([_loads(m["units"]) for m in members]),
+                themes=tuple(names.get(k, k) for k in theme_keys),
+                alerts=tuple(names.get(k, k) for k in alert_names),
+                also_in=tuple(copies.values()),
+            )
+        )
+    return stories
+
+
+def _by_time(story: Story) -> str:
+    return store.to_iso(story.published) or ""
+
+
+def _group_local(stories: list[Story]) -> list[StoryGroup]:
+    """Units first (largest group first), then themes, then the rest."""
+    groups: dict[tuple[int, str], list[Story]] = defaultdict(list)
+    for story in stories:
+        if story.units:
+            groups[(0, story.units[0])].append(story)
+        elif story.themes:
+            groups[(1, story.themes[0])].append(story)
+        else:
+            groups[(2, OTHER_GROUP)].append(story)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]), fold(kv[0][1])))
+    return [StoryGroup(name, tuple(sorted(items, key=_by_time))) for (_, name), items in ordered]
+
+
+def build_digest(
+    db: store.Database,
+    window: Window,
+    *,
+    settings: Settings | None = None,
+    names: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> Digest:
+    """The digest of `window` read from the database."""
+    settings = settings or Settings()
+    rows = window_articles(db, window)
+    alerts = alert_keys(db, [r["id"] for r in rows if r["alert"]])
+    stories = build_stories(rows, names=names or {}, alerts=alerts)
+    alert_stories = sorted(
+        (s for s in stories if s.alert),
+        key=lambda s: (-s.severity, not s.local, -len(s.units), _by_time(s)),
+    )
+    local = [s for s in stories if s.local and not s.alert]
+    national = sorted(
+        (s for s in stories if s.edu and not s.local and not s.alert),
+        key=lambda s: (-s.coverage, -len(s.also_in), _by_time(s)),
+    )
+    limit = settings.national_limit
+    return Digest(
+        window=window,
+        department=settings.department,
+        generated=(now or datetime.now(VN_TZ)).astimezone(VN_TZ),
+        overview=Overview(
+            stories=len(stories),
+            articles=len(rows),
+            local=sum(1 for s in stories if s.local),
+            alerts=len(alert_stories),
+            outlets=len({r["outlet"] for r in rows if r.get("outlet")}),
+        ),
+        alerts=tuple(alert_stories),
+        local_groups=tuple(_group_local(local)),
+        national=tuple(national[:limit]),
+        national_more=max(0, len(national) - limit),
+        sources=tuple(source_issues(db, window, health=settings.health)),
+    )
+
+
+def display_names(desk: Desk) -> dict[str, str]:
+    """Theme and alert keys → the names the keywords profile gives them (else nothing)."""
+    if not desk.keywords_dir.is_dir():
+        return {}
+    from dumon.keywords import load_keywords
+
+    try:
+        profile = load_keywords(desk.keywords_dir)
+    except DumonError as error:  # the digest still reads well with keys; the scan reports it
+        log.warning("keywords not loaded for display names: %s", error.message)
+        return {}
+    names: dict[str, str] = {}
+    for entry in (*profile.themes, *profile.alerts):
+        names[entry.key] = entry.name
+    return names
+
+
+def make_digest(
+    desk: Desk,
+    *,
+    on: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    now: datetime | None = None,
+) -> Digest:
+    """The digest asked for on the command line, read from the desk."""
+    settings = load_settings(desk.settings_path)
+    window = resolve_window(on=on, since=since, until=until, hour=settings.digest_hour, now=now)
+    names = display_names(desk)
+    db = store.open_db(desk.db_path)
+    try:
+        return build_digest(db, window, settings=settings, names=names, now=now)
+    finally:
+        db.close()

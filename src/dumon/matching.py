@@ -1,0 +1,435 @@
+"""Compile a keyword profile once and decide, per article, what it is about and why.
+
+Owns: the automaton over every searched form, candidate verification (exact after
+normalisation; accent-folded only where a field has no diacritics; a fuzzy check for one wrong
+diacritic in a long unit name), word boundaries and the "thị trường is not a school" guards,
+the rules (validity dates, generic units, ambiguous places, exclusions, the longer unit wins)
+and the decisions ``edu``, ``local``, ``alert`` with lines that explain them.
+
+Aho-Corasick automata hold every searched form padded with spaces, so only whole words match
+and the cost per article does not grow with the number of terms: the exact forms for accented
+text, the accent-folded forms for text without diacritics (URL slugs, accent-less outlets).
+Accented text is folded only when it holds the exact type words of a long unit name, and a
+folded candidate then needs the similarity thresholds of MEASURED.md on the rest of the name;
+that is what stops "lạm thu" from matching "làm thủ tục" and "Vụ Bản" from matching "Vũ Bản".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import ahocorasick_rs
+
+from dumon.keywords import KeywordProfile, Term, build_terms, load_keywords
+from dumon.models import VN_TZ, Hit, MatchResult, as_date
+from dumon.textnorm import Prepared, fold, has_diacritics
+
+FIELDS = ("title", "summary", "body", "url")
+FOLDED_SCORE = 80.0  # an accent-less hit: counted, but ranked below any exact or fuzzy one
+WEAK_NEEDED = 2  # distinct weak theme terms that make an education story on their own
+
+# A term starting with one of these words does not match where the word is the second half
+# of another word: "thị trường" (market), "cơ sở" (facility), "quốc phòng" (defence).
+_BEFORE_TRUONG = "thị môi hiện chiến quảng lập sở đấu pháp công nông lâm ngư phi từ điện hậu tựu"
+_GUARDS = {
+    "trường": frozenset(_BEFORE_TRUONG.split()),
+    "sở": frozenset(["cơ", "trụ", "hữu"]),
+    "phòng": frozenset(["quốc", "dự", "đề", "văn", "canh", "biên", "phòng"]),
+}
+_GUARDS_FOLDED = {k: frozenset(fold(w) for w in v) for k, v in _GUARDS.items()}
+_NOTHING = "không có đơn vị hay từ khóa chủ đề giáo dục"
+_SEP = "\n\u2c30\n"  # a letter no term contains, between fields searched as one text
+
+
+def _fuzzy_threshold(length: int) -> float | None:
+    """Thresholds that held up on real text (MEASURED.md), by length of the name part."""
+    if length <= 6:
+        return None
+    if length <= 10:
+        return 94.0
+    if length <= 16:
+        return 90.0
+    return 86.0
+
+
+class _Index:
+    """One automaton over space-padded patterns, and the terms behind each pattern."""
+
+    def __init__(self, keyed: dict[str, list[Term]]) -> None:
+        self.entries = [tuple(terms) for terms in keyed.values()]
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(list(keyed), matchkind=ahocorasick_rs.MatchKind.Standard)
+            if keyed
+            else None
+        )
+
+    def find(self, haystack: str) -> list[tuple[int, int, int]]:
+        """(pattern, start, end) of every whole-word match, overlapping ones included."""
+        if self._automaton is None:
+            return []
+        return self._automaton.find_matches_as_indexes(haystack, overlapping=True)
+
+
+def _index(terms: Iterable[Term], form: Callable[[Term], str]) -> _Index:
+    keyed: dict[str, list[Term]] = {}
+    for term in terms:
+        keyed.setdefault(" " + form(term) + " ", []).append(term)
+    return _Index(keyed)
+
+
+def _fuzzy_ok(term: Term) -> bool:
+    """A unit name long enough, after exact type words, to tolerate a wrong diacritic."""
+    return (
+        term.kind == "unit"
+        and term.name_start > 0
+        and fold(term.text) != term.text
+        and _fuzzy_threshold(len(term.text) - term.name_start) is not None
+    )
+
+
+class Matcher:
+    """A compiled profile. Build once (``from_folder``), then call ``match`` per article.
+
+    Accented fields are searched for the exact normalised forms; fields without diacritics
+    (slugs, accent-less outlets) for the folded forms. Only when an accented text holds the
+    exact type words of a long unit name ("trường thpt") is it folded too, to find that name
+    written with one diacritic wrong.
+    """
+
+    def __init__(self, profile: KeywordProfile) -> None:
+        self.profile = profile
+        self._terms = build_terms(profile)
+        fuzzy = [t for t in self._terms if _fuzzy_ok(t)]
+        # The exact automaton also holds the type words of fuzzy-eligible names ("trường
+        # thpt"): one pass tells whether the folded search is worth doing.
+        keyed: dict[str, list[Term]] = {}
+        for term in self._terms:
+            keyed.setdefault(" " + term.text + " ", []).append(term)
+        prefixes = {" " + t.text[: t.name_start].strip() + " " for t in fuzzy}
+        for prefix in prefixes:
+            keyed.setdefault(prefix, [])
+        self._exact = _Index(keyed)
+        self._prefix_ids = frozenset(i for i, p in enumerate(keyed) if p in prefixes)
+        self._folded = _index(self._terms, lambda t: fold(t.text))
+        self._fuzzy = _index(fuzzy, lambda t: fold(t.text))
+        self._severity = {a.key: a.severity for a in profile.alerts}
+        self._exclusions = {x.key: x for x in profile.exclusions}
+
+    @classmethod
+    def from_folder(cls, folder: Path | str) -> Matcher:
+        return cls(load_keywords(folder))
+
+    def terms(self) -> list[Term]:
+        """Every surface form searched, in profile order."""
+        return [t for t in self._terms if t.kind != "context"]
+
+    def match(
+        self,
+        *,
+        title: str,
+        summary: str = "",
+        body: str = "",
+        url: str = "",
+        outlet: str = "",
+        published: date | datetime | None = None,
+    ) -> MatchResult:
+        """Decide about one article. ``published`` None means today (current names apply)."""
+        day = as_date(published)
+        rules: list[str] = []
+        if day is None:
+            day = datetime.now(VN_TZ).date()
+            rules.append(f"Không có ngày đăng: xét theo tên còn hiệu lực hôm nay ({day}).")
+        else:
+            rules.append(f"Ngày xét: {day}.")
+        if outlet:
+            rules.append(f"Nguồn: {outlet}.")
+        accented: list[tuple[str, str]] = []
+        plain: list[tuple[str, str]] = []
+        for name, text in (("title", title), ("summary", summary), ("body", body), ("url", url)):
+            if text:
+                (accented if has_diacritics(text) else plain).append((name, text))
+        found: list[tuple[Hit, Term]] = []
+        if accented:
+            self._find(accented, True, day, rules, found)
+        if plain:
+            self._find(plain, False, day, rules, found)
+        return self._decide(_prefer_longer(found), day, rules)
+
+    # ------------------------------------------------------------------ candidates
+
+    def _find(
+        self,
+        parts: list[tuple[str, str]],
+        accented: bool,
+        day: date,
+        rules: list[str],
+        found: list[tuple[Hit, Term]],
+    ) -> None:
+        """Hits in fields of one kind (all accented, or all without diacritics), searched as
+        one text; the separator keeps any term from spanning two fields."""
+        starts = []
+        pos = 0
+        for _, text in parts:
+            starts.append(pos)
+            pos += len(text) + len(_SEP)
+        prepared = Prepared(_SEP.join(text for _, text in parts))
+        norm = prepared.norm
+        candidates: list[tuple[Term, int, int, float]] = []
+        if accented:
+            entries, prefix_ids = self._exact.entries, self._prefix_ids
+            typed = False
+            for index, start, end in self._exact.find(" " + norm + " "):
+                if index in prefix_ids:
+                    typed = True
+                for term in entries[index]:
+                    candidates.append((term, start, end - 2, 100.0))
+            if typed:
+                for index, start, end in self._fuzzy.find(" " + prepared.folded + " "):
+                    surface = norm[start : end - 2]
+                    for term in self._fuzzy.entries[index]:
+                        score = _fuzzy_score(term, surface)
+                        if score is not None:
+                            candidates.append((term, start, end - 2, score))
+        else:
+            for index, start, end in self._folded.find(" " + prepared.folded + " "):
+                surface = norm[start : end - 2]
+                for term in self._folded.entries[index]:
+                    score = 100.0 if surface == term.text else FOLDED_SCORE
+                    candidates.append((term, start, end - 2, score))
+        for term, start, end, score in candidates:
+            if term.first_word in _GUARDS and not _guard_ok(term, prepared, start, accented):
+                continue
+            if term.kind in ("unit", "place") and not term.valid_on(day):
+                rules.append(_expired_note(term, norm[start:end]))
+                continue
+            o_start, o_end = prepared.span(start, end)
+            k = bisect_right(starts, o_start) - 1
+            hit = Hit(
+                kind=term.kind,
+                key=term.label,
+                term=term.text,
+                field=parts[k][0],
+                start=o_start - starts[k],
+                end=o_end - starts[k],
+                score=score,
+                folded=score == FOLDED_SCORE,
+            )
+            found.append((hit, term))
+
+    # ------------------------------------------------------------------ rules
+
+    def _decide(self, found: list[tuple[Hit, Term]], day: date, rules: list[str]) -> MatchResult:
+        if not found:  # most articles of a general feed: nothing to weigh
+            rules.append(f"edu: không — {_NOTHING}.")
+            rules.append("local: không — không phải tin giáo dục.")
+            return MatchResult(
+                edu=False, local=False, alert=False, rules=tuple(dict.fromkeys(rules))
+            )
+        found, cancel_edu = self._apply_exclusions(found, rules)
+        places = [(h, t) for h, t in found if h.kind == "place"]
+        units = [(h, t) for h, t in found if h.kind == "unit"]
+        has_province = any(t.place_kind == "province" for _, t in places)
+        firm_unit = any(not t.generic for _, t in units)
+        anchors = [h for h, t in places if not t.ambiguous or has_province or firm_unit]
+        for h, t in places:
+            if t.ambiguous and h not in anchors:
+                rules.append(
+                    f"Địa danh '{h.key}' ({h.field}) trùng tên nơi khác: chỉ tính khi có tên tỉnh "
+                    "hoặc một đơn vị."
+                )
+        unanchored = [(h, t) for h, t in units if t.generic and not anchors]
+        for h, _ in unanchored:
+            rules.append(
+                f"Đơn vị '{h.key}' ({h.field}) có tên chung với nơi khác: không tính vì bài không "
+                "có địa danh thuộc địa bàn."
+            )
+        dropped = {id(h) for h, _ in unanchored}
+        kept = [(h, t) for h, t in found if id(h) not in dropped and h.kind != "context"]
+        kept_units = [h for h, _ in kept if h.kind == "unit"]
+
+        strong = sorted({t.text for h, t in kept if t.kind == "theme" and t.role == "strong"})
+        weak = sorted({t.text for h, t in kept if t.kind == "theme" and t.role == "weak"})
+        if kept_units:
+            edu, why = True, f"có đơn vị giáo dục '{kept_units[0].key}'"
+        elif strong:
+            edu, why = True, f"có từ khóa chủ đề mạnh '{strong[0]}'"
+        elif len(weak) >= WEAK_NEEDED:
+            edu, why = True, f"có {len(weak)} từ khóa chủ đề: {', '.join(repr(w) for w in weak)}"
+        elif unanchored:
+            edu, why = True, f"có tên trường/đơn vị giáo dục '{unanchored[0][0].key}' (nơi khác)"
+        else:
+            edu = False
+            why = f"chỉ có {len(weak)} từ khóa chủ đề yếu (cần {WEAK_NEEDED})" if weak else _NOTHING
+        if edu and cancel_edu and not kept_units:
+            edu, why = False, f"loại trừ '{cancel_edu}' cho biết đây không phải tin giáo dục"
+        rules.append(f"edu: {'có' if edu else 'không'} — {why}.")
+
+        if not edu:
+            local, why = False, "không phải tin giáo dục"
+        elif kept_units:
+            local, why = True, f"đơn vị thuộc địa bàn '{kept_units[0].key}' (ở ngày {day})"
+        elif anchors:
+            local, why = True, f"địa danh thuộc địa bàn '{anchors[0].key}' (ở ngày {day})"
+        else:
+            local, why = False, f"không có đơn vị hay địa danh thuộc địa bàn ở ngày {day}"
+        rules.append(f"local: {'có' if local else 'không'} — {why}.")
+
+        alert_hits = [h for h, _ in kept if h.kind == "alert"]
+        alerts = tuple(dict.fromkeys(h.key for h in alert_hits))
+        alert = edu and bool(alerts)
+        severity = max((self._severity[k] for k in alerts), default=0) if alert else 0
+        if alerts:
+            verdict = (
+                f"có — '{alerts[0]}' (mức {severity})"
+                if alert
+                else "không — không phải tin giáo dục"
+            )
+            rules.append(f"alert: {verdict}.")
+        hits = tuple(sorted((h for h, _ in kept), key=_hit_order))
+        return MatchResult(
+            edu=edu,
+            local=local,
+            alert=alert,
+            units=tuple(dict.fromkeys(h.key for h in hits if h.kind == "unit")),
+            themes=tuple(dict.fromkeys(h.key for h in hits if h.kind == "theme")),
+            alerts=alerts,
+            severity=severity,
+            hits=hits,
+            rules=tuple(dict.fromkeys(rules)),
+        )
+
+    def _apply_exclusions(
+        self, found: list[tuple[Hit, Term]], rules: list[str]
+    ) -> tuple[list[tuple[Hit, Term]], str]:
+        excl_hits = [h for h, t in found if t.kind == "exclusion"]
+        if not excl_hits:
+            return found, ""
+        contexts = {h.key for h, t in found if t.kind == "context"}
+        cancelled: set[int] = set()
+        cancel_edu = ""
+        for hit in excl_hits:
+            excl = self._exclusions[hit.key]
+            if excl.requires_any and excl.key not in contexts:
+                rules.append(
+                    f"Loại trừ '{excl.key}' ('{hit.term}', {hit.field}) không áp dụng: "
+                    "thiếu từ đi kèm."
+                )
+                continue
+            if "edu" in excl.cancels:
+                cancel_edu = excl.key
+            victims = [
+                (h, t)
+                for h, t in found
+                if h.kind in excl.cancels
+                and (
+                    excl.scope == "article"
+                    or (h.field == hit.field and h.start < hit.end and hit.start < h.end)
+                )
+            ]
+            for h, _ in victims:
+                cancelled.add(id(h))
+            names = ", ".join(sorted({f"{h.kind} '{h.key}'" for h, _ in victims})) or "không có gì"
+            rules.append(f"Loại trừ '{excl.key}' ('{hit.term}', {hit.field}): hủy {names}.")
+        return [(h, t) for h, t in found if id(h) not in cancelled], cancel_edu
+
+
+def _fuzzy_score(term: Term, surface: str) -> float | None:
+    """The similarity of a name written with other diacritics, if close enough to count."""
+    if surface == term.text:
+        return None  # found by the exact search already
+    cut = term.name_start
+    if surface[:cut] != term.text[:cut]:  # the type words (THPT, Sở…) must be exact
+        return None
+    from rapidfuzz.fuzz import ratio  # rarely needed: kept off the start-up path
+
+    threshold = _fuzzy_threshold(len(term.text) - cut)
+    score = ratio(surface[cut:], term.text[cut:])
+    return round(score, 1) if threshold is not None and score >= threshold else None
+
+
+def _guard_ok(term: Term, prepared: Prepared, start: int, accented: bool) -> bool:
+    """False when the term's first word is the second half of another word (thị trường)."""
+    text = prepared.norm if accented else prepared.folded
+    before = text[:start].rstrip().rsplit(" ", 1)[-1]
+    guards = _GUARDS[term.first_word] if accented else _GUARDS_FOLDED[term.first_word]
+    return before not in guards
+
+
+def _expired_note(term: Term, surface: str) -> str:
+    window = []
+    if term.valid_from:
+        window.append(f"từ {term.valid_from}")
+    if term.valid_until:
+        window.append(f"đến {term.valid_until}")
+    return f"Bỏ '{surface}': tên của '{term.label}' chỉ dùng {' '.join(window)}."
+
+
+def _hit_order(hit: Hit) -> tuple[int, int, int]:
+    return FIELDS.index(hit.field) if hit.field in FIELDS else 9, hit.start, -hit.end
+
+
+def _prefer_longer(found: list[tuple[Hit, Term]]) -> list[tuple[Hit, Term]]:
+    """Within one field and kind, drop a hit covered by a longer one; of two equal spans with
+    the same key keep the better score ("THPT chuyên Lê Hồng Phong" over "Lê Hồng Phong")."""
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda ht: (ht[0].field, ht[0].kind, ht[0].start, -ht[0].end, -ht[0].score))
+    out: list[tuple[Hit, Term]] = []
+    group_key = None
+    covers: list[tuple[int, int, str]] = []
+    for hit, term in found:
+        key = (hit.field, hit.kind)
+        if key != group_key:
+            group_key, covers = key, []
+        inside = False
+        for s, e, k in covers:
+            if (
+                s <= hit.start
+                and hit.end <= e
+                and ((e - s) > (hit.end - hit.start) or k == hit.key)
+            ):
+                inside = True
+                break
+        if not inside:
+            out.append((hit, term))
+            covers.append((hit.start, hit.end, hit.key))
+    return out
+
+
+def explain(result: MatchResult, texts: dict[str, str] | None = None) -> list[str]:
+    """Lines saying what was decided and why; ``texts`` (field → text) adds the words found."""
+    yes = {True: "có", False: "không"}
+    lines = [
+        f"Tin giáo dục (edu): {yes[result.edu]}",
+        f"Thuộc địa bàn (local): {yes[result.local]}",
+        f"Cần chú ý (alert): {yes[result.alert]}"
+        + (f", mức {result.severity}" if result.alert else ""),
+    ]
+    if result.units:
+        lines.append("Đơn vị: " + "; ".join(result.units))
+    if result.themes:
+        lines.append("Chủ đề: " + ", ".join(result.themes))
+    if result.alerts:
+        lines.append("Sự cố: " + ", ".join(result.alerts))
+    lines.append(f"Từ khóa tìm thấy ({len(result.hits)}):")
+    for hit in result.hits:
+        where = f"{hit.field}[{hit.start}:{hit.end}]"
+        seen = ""
+        if texts and texts.get(hit.field):
+            seen = f' = "{_printable(texts[hit.field][hit.start : hit.end])}"'
+        how = " (không dấu)" if hit.folded else ""
+        lines.append(
+            f"  {hit.kind:<9} {hit.key} ← '{hit.term}' ở {where}{seen}, điểm {hit.score:g}{how}"
+        )
+    lines.append("Quy tắc:")
+    lines.extend(f"  {rule}" for rule in result.rules)
+    return lines
+
+
+def _printable(text: str) -> str:
+    """Article text for a terminal: control characters (escape sequences) removed."""
+    return "".join(c for c in text if unicodedata.category(c)[0] != "C" or c == " ")

@@ -1,0 +1,79 @@
+"""The digest as JSON, for other programs: the contract documented in the README.
+
+``{"window": {"start", "end"}, "stories": [{"title", "url", "outlet", "published", "edu",
+"local", "alert", "severity", "units", "themes", "also_in": [{"outlet", "url"}]}],
+"sources": [{"name", "outlet", "problem" (dead, failed, disabled, silent), "detail",
+"failures", "since"}]}``
+Text is kept as data; characters that could reorder a terminal are written as ``\\uXXXX``.
+"section" (and "group" for local stories) says where the story stands in the digest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from dumon import store
+from dumon.digest import Digest, Story
+
+# Characters json.dumps leaves raw that would reorder or hide text when the JSON is printed
+# on a terminal (C1 controls, bidi overrides, line separators): written as \uXXXX escapes,
+# so the data is unchanged for a parser.
+_INVISIBLE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def digest_dict(digest: Digest) -> dict:
+    stories = [_story(s, "alerts") for s in digest.alerts]
+    stories += [_story(s, "local", g.name) for g in digest.local_groups for s in g.stories]
+    stories += [_story(s, "national") for s in digest.national]
+    return {
+        "window": {"start": digest.window.start_iso, "end": digest.window.end_iso},
+        "department": digest.department,
+        "overview": {
+            "stories": digest.overview.stories,
+            "articles": digest.overview.articles,
+            "local": digest.overview.local,
+            "alerts": digest.overview.alerts,
+            "outlets": digest.overview.outlets,
+        },
+        "stories": stories,
+        "national_more": digest.national_more,
+        "sources": [
+            {
+                "name": i.name,
+                "outlet": i.outlet,
+                "problem": i.problem,
+                "detail": i.detail,
+                "failures": i.failures,
+                "since": i.since,
+            }
+            for i in digest.sources
+        ],
+    }
+
+
+def _story(story: Story, section: str, group: str | None = None) -> dict:
+    out = {
+        "title": story.title,
+        "url": story.url,
+        "outlet": story.outlet,
+        "published": store.to_iso(story.published),
+        "edu": story.edu,
+        "local": story.local,
+        "alert": story.alert,
+        "severity": story.severity,
+        "units": list(story.units),
+        "themes": list(story.themes),
+        "alerts": list(story.alerts),
+        "excerpt": story.excerpt,
+        "section": section,
+        "also_in": [{"outlet": c.outlet, "url": c.url} for c in story.also_in],
+    }
+    if group is not None:
+        out["group"] = group
+    return out
+
+
+def render_json(digest: Digest) -> str:
+    text = json.dumps(digest_dict(digest), ensure_ascii=False, indent=2)
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"

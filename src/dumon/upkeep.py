@@ -1,0 +1,230 @@
+"""Database upkeep: online backup, vacuum, pruning old articles, path and schema migration.
+
+Vacuum and prune take the desk's scan lock, so they never fight a scan for the database (a
+scheduled scan that starts meanwhile exits with status 4 and runs again at its next slot).
+A backup needs no lock: SQLite's online backup copies a consistent snapshot while a scan writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from dumon import migrations, store
+from dumon.desk import Desk
+from dumon.errors import DeskError, DumonError
+from dumon.lock import DeskLock
+from dumon.models import VN_TZ
+
+log = logging.getLogger(__name__)
+
+BACKUP_PATTERN = "dumon-*.db"
+
+
+def _require_db(desk: Desk) -> Path:
+    if not desk.db_path.is_file():
+        raise DeskError(
+            f"Chưa có cơ sở dữ liệu {desk.db_path}. Cách sửa: chạy `dumon scan` một lần để tạo, "
+            "hoặc chỉ đúng thư mục làm việc bằng --home / DUMON_HOME."
+        )
+    return desk.db_path
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+def integrity(path: Path) -> str:
+    """SQLite's own verdict on a database file: 'ok' or the first problems it found."""
+    conn = _connect(path)
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        conn.close()
+    return "; ".join(str(r[0]) for r in rows[:5])
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    size: int
+    seconds: float
+    integrity: str
+    removed: tuple[Path, ...] = ()
+
+
+def backup(desk: Desk, target: Path | str, *, keep: int | None = None) -> BackupResult:
+    """Copy the database online into `target` (a file, or a folder for a dated copy).
+
+    The copy is written beside the target and renamed into place, so an interrupted backup
+    never leaves a half-written file under the target's name. In a folder, `keep` limits how
+    many dated copies stay (oldest removed first).
+    """
+    source = _require_db(desk)
+    in_folder = str(target).endswith(("/", os.sep)) or Path(target).expanduser().is_dir()
+    target = Path(target).expanduser()
+    if in_folder:
+        target.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M%S")
+        target = target / f"dumon-{stamp}.db"
+    if target.resolve() == source.resolve():
+        raise DumonError(
+            "Tệp sao lưu trùng với chính cơ sở dữ liệu. Cách sửa: chọn một tên tệp khác, "
+            "tốt nhất ở ổ đĩa khác."
+        )
+    if not target.parent.is_dir():
+        raise DumonError(
+            f"Không có thư mục {target.parent}. Cách sửa: tạo thư mục đó trước, hoặc chọn chỗ khác."
+        )
+    partial = target.with_name(target.name + ".part")
+    started = time.monotonic()
+    src = _connect(source)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise DumonError(
+            f"Sao lưu thất bại ({exc}). Cách sửa: kiểm tra chỗ trống trên ổ đĩa và quyền ghi "
+            f"vào {target.parent}."
+        ) from None
+    finally:
+        src.close()
+    verdict = integrity(partial)
+    os.replace(partial, target)
+    removed: tuple[Path, ...] = ()
+    if in_folder and keep:
+        copies = sorted(target.parent.glob(BACKUP_PATTERN))
+        removed = tuple(copies[:-keep]) if len(copies) > keep else ()
+        for old in removed:
+            old.unlink()
+    return BackupResult(target, target.stat().st_size, time.monotonic() - started, verdict, removed)
+
+
+@dataclass(frozen=True)
+class VacuumResult:
+    before: int
+    after: int
+    seconds: float
+
+
+def _db_size(path: Path) -> int:
+    return sum(
+        p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()
+    )
+
+
+def vacuum(desk: Desk) -> VacuumResult:
+    """Rebuild the database file to give back the space of deleted rows."""
+    path = _require_db(desk)
+    with DeskLock(desk.lock_path):
+        before = _db_size(path)
+        started = time.monotonic()
+        conn = _connect(path)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as exc:
+            raise DumonError(
+                f"Không dọn được cơ sở dữ liệu ({exc}). Cách sửa: cần chỗ trống bằng cỡ tệp "
+                f"{path.name} trên ổ đĩa; giải phóng chỗ rồi chạy lại."
+            ) from None
+        finally:
+            conn.close()
+        return VacuumResult(before, _db_size(path), time.monotonic() - started)
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    cutoff: str
+    articles: int
+    hits: int
+    runs: int
+    kept_with_hits: int
+
+
+def prune(
+    desk: Desk, *, older_than_days: int, include_hits: bool = False, now: datetime | None = None
+) -> PruneResult:
+    """Delete articles (and old scan runs) older than the cutoff, in one transaction.
+
+    Articles the matcher kept (with hits, or marked education/local/alert) stay unless
+    `include_hits`: they are the department's record; the rest is unrelated news.
+    """
+    if older_than_days < 1:
+        raise DumonError("Số ngày phải từ 1 trở lên. Cách sửa: ví dụ `--older-than 365`.")
+    _require_db(desk)
+    cutoff = store.to_iso((now or datetime.now(VN_TZ)) - timedelta(days=older_than_days)) or ""
+    relevant = (
+        "exists (select 1 from hits h where h.article_id = articles.id) "
+        "or edu = 1 or local = 1 or alert = 1"
+    )
+    old = "coalesce(published, first_seen) < :cutoff"
+    with DeskLock(desk.lock_path):
+        db = store.open_db(desk.db_path)
+        try:
+            kept = 0
+            if not include_hits:
+                kept = db.execute(
+                    f"select count(*) from articles where {old} and ({relevant})",
+                    {"cutoff": cutoff},
+                ).fetchone()[0]
+            doomed = f"select id from articles where {old}"
+            if not include_hits:
+                doomed += f" and not ({relevant})"
+            with db.atomic():
+                hits = db.execute(
+                    f"delete from hits where article_id in ({doomed})", {"cutoff": cutoff}
+                ).rowcount
+                articles = db.execute(
+                    f"delete from articles where id in ({doomed})", {"cutoff": cutoff}
+                ).rowcount
+                old_runs = "select id from runs where started < :cutoff and status != 'running'"
+                db.execute(
+                    f"delete from run_sources where run_id in ({old_runs})", {"cutoff": cutoff}
+                )
+                runs = db.execute(
+                    "delete from runs where started < :cutoff and status != 'running'",
+                    {"cutoff": cutoff},
+                ).rowcount
+        finally:
+            db.close()
+    log.info("pruned %d articles, %d hits, %d runs before %s", articles, hits, runs, cutoff)
+    return PruneResult(cutoff, articles, hits, runs, kept)
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    applied: tuple[str, ...]
+    pending: tuple[str, ...]
+
+
+def schema_state(path: Path) -> SchemaState:
+    """What the database's migration table says, without changing anything."""
+    db = store.open_db(path, migrate=False)
+    try:
+        return SchemaState(tuple(migrations.applied(db)), tuple(migrations.pending(db)))
+    finally:
+        db.close()
+
+
+def migrate(desk: Desk) -> list[str]:
+    """Apply pending migrations now (every open does it too; this makes it explicit)."""
+    path = _require_db(desk)
+    db = store.open_db(path, migrate=False)
+    try:
+        return migrations.migrate(db)
+    finally:
+        db.close()

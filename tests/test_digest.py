@@ -1,0 +1,462 @@
+"""The digest: window, selection, sections and their order, sources, and `dumon digest`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from typer.testing import CliRunner
+
+from dumon.cli import app
+from dumon.digest import build_digest, make_excerpt, resolve_window
+from dumon.errors import QueryError
+from dumon.models import VN_TZ, SourceOutcome
+from dumon.settings import Settings
+from support.store import Doc, add_run, add_source, make_store, vn  # noqa: F401
+
+SO = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"
+LHP = "Trường THPT chuyên Lê Hồng Phong"
+MORNING = "2026-11-28"
+NATIONAL_TITLES = (
+    "Hà Nội tuyển thêm 2.000 giáo viên mầm non",
+    "TP.HCM thí điểm dạy tiếng Anh bằng trí tuệ nhân tạo",
+    "Đà Nẵng xây mới 12 trường tiểu học",
+    "Sinh viên y khoa được miễn học phí năm đầu",
+    "Bộ trưởng đối thoại với nhà giáo trẻ",
+    "Trường đại học công bố đề án tự chủ",
+    "Học bổng du học Nhật Bản mở đơn",
+    "Cần Thơ thiếu phòng học cho lớp một",
+    "Sách giáo khoa điện tử dùng thử ở miền núi",
+    "Huế khen thưởng thủ khoa kỳ thi quốc gia",
+    "Quảng Ninh đưa bơi lội vào chương trình chính khóa",
+    "Giảng viên trẻ nhận giải thưởng khoa học",
+    "Kỳ thi đánh giá năng lực mở thêm điểm thi",
+    "Lâm Đồng hỗ trợ bữa trưa cho học sinh vùng cao",
+    "Nghệ An sắp xếp lại trường lớp sau sáp nhập",
+    "Thư viện số phục vụ học sinh nông thôn",
+    "Bình Dương tuyển sinh đầu cấp trực tuyến",
+    "Hải Phòng thí điểm học bạ số",
+)
+
+
+def morning():
+    return resolve_window(on=MORNING)
+
+
+# --- window --------------------------------------------------------------------------------
+
+
+def test_default_window_is_seven_yesterday_to_seven_today_vietnam_time():
+    now = datetime(2026, 11, 28, 1, 30, tzinfo=VN_TZ.utcoffset(None) and VN_TZ)
+    window = resolve_window(now=now)
+    assert (window.start_iso, window.end_iso) == (
+        "2026-11-27T07:00:00+07:00",
+        "2026-11-28T07:00:00+07:00",
+    )
+
+
+def test_digest_hour_and_date_choose_another_morning():
+    window = resolve_window(on="2026-03-02", hour=6)
+    assert (window.start_iso, window.end_iso) == (
+        "2026-03-01T06:00:00+07:00",
+        "2026-03-02T06:00:00+07:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "start", "end"),
+    [
+        ("2026-11-01", "2026-11-07", "2026-11-01T00:00:00+07:00", "2026-11-08T00:00:00+07:00"),
+        (
+            "2026-11-27T12:30",
+            "2026-11-28T12:30",
+            "2026-11-27T12:30:00+07:00",
+            "2026-11-28T12:30:00+07:00",
+        ),
+        (
+            "2026-11-27T00:00:00Z",
+            "2026-11-27T12:00:00+00:00",
+            "2026-11-27T07:00:00+07:00",
+            "2026-11-27T19:00:00+07:00",
+        ),
+    ],
+)
+def test_since_until_accept_dates_and_datetimes_with_or_without_offset(since, until, start, end):
+    window = resolve_window(since=since, until=until)
+    assert (window.start_iso, window.end_iso) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"on": "28/11/2026"},
+        {"since": "hôm qua"},
+        {"since": "2026-11-28", "until": "2026-11-27"},
+        {"on": "2026-11-28", "since": "2026-11-27"},
+    ],
+)
+def test_bad_window_values_raise_a_vietnamese_query_error(kwargs):
+    with pytest.raises(QueryError) as caught:
+        resolve_window(**kwargs)
+    assert "Cách sửa" in caught.value.message
+
+
+def test_window_boundaries_at_seven_oclock(make_store):
+    db = make_store(
+        [
+            Doc("Bài lúc 06:59 sáng nay", "A", "2026-11-28 06:59", themes=("t",)),
+            Doc("Bài lúc 07:00 sáng nay", "A", "2026-11-28 07:00", themes=("t",)),
+            Doc("Bài lúc 07:00 hôm qua", "A", "2026-11-27 07:00", themes=("t",)),
+            Doc("Bài lúc 06:59 hôm qua", "A", "2026-11-27 06:59", themes=("t",)),
+            Doc(
+                "Bài không có giờ đăng, thấy lúc 20:00",
+                "B",
+                None,
+                seen="2026-11-27 20:00",
+                themes=("t",),
+            ),
+            Doc("Bài không liên quan giáo dục", "C", "2026-11-27 12:00", edu=False),
+        ]
+    )
+    digest = build_digest(db, morning())
+    assert sorted(s.title for s in digest.stories) == [
+        "Bài không có giờ đăng, thấy lúc 20:00",
+        "Bài lúc 06:59 sáng nay",
+        "Bài lúc 07:00 hôm qua",
+    ]
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def _day_store(make_store):
+    return make_store(
+        [
+            Doc(
+                "Phụ huynh phản ánh lạm thu ở một trường tiểu học",
+                "Báo Ninh Bình",
+                "2026-11-27 09:00",
+                units=(SO,),
+                alerts=("lam-thu",),
+                severity=2,
+            ),
+            Doc(
+                "Học sinh đuối nước khi tắm sông ở Nghĩa Hưng",
+                "VnExpress",
+                "2026-11-27 10:00",
+                summary="Một học sinh lớp 7 bị đuối nước chiều qua.",
+                units=(SO,),
+                alerts=("duoi-nuoc",),
+                severity=3,
+            ),
+            Doc(
+                "Cô giáo ở Hà Giang bị tố đánh học sinh",
+                "Tuổi Trẻ",
+                "2026-11-27 08:00",
+                themes=("bao-luc",),
+                alerts=("bao-luc",),
+                severity=3,
+            ),
+            Doc(
+                "Chuyên Lê Hồng Phong giành 5 huy chương olympic quốc tế",
+                "Thanh Niên",
+                "2026-11-27 11:00",
+                units=(LHP,),
+                themes=("hoc-sinh-gioi",),
+            ),
+            Doc(
+                "Trường chuyên Lê Hồng Phong đón đoàn học sinh đạt giải quốc tế",
+                "VTV",
+                "2026-11-27 16:00",
+                units=(LHP,),
+                themes=("hoc-sinh-gioi",),
+            ),
+            Doc(
+                "Sở GDĐT Ninh Bình hướng dẫn dạy thêm, học thêm",
+                "Báo Ninh Bình",
+                "2026-11-27 13:00",
+                units=(SO,),
+                themes=("day-them",),
+            ),
+            Doc(
+                "Hội thi giáo viên dạy giỏi cấp tỉnh khai mạc",
+                "Báo Ninh Bình",
+                "2026-11-27 14:00",
+                local=True,
+                themes=("giao-vien",),
+            ),
+        ]
+        + [
+            Doc(title, "Dân trí", f"2026-11-27 {8 + n % 12:02d}:30", themes=("chung",))
+            for n, title in enumerate(NATIONAL_TITLES)
+        ]
+        + [
+            Doc(
+                "Bộ GDĐT công bố dự thảo quy chế thi tốt nghiệp THPT 2027",
+                "VnExpress",
+                "2026-11-27 07:30",
+                themes=("thi-cu",),
+            ),
+            Doc(
+                "Bộ GD&ĐT công bố dự thảo quy chế thi tốt nghiệp THPT năm 2027",
+                "Tuổi Trẻ",
+                "2026-11-27 08:10",
+                themes=("thi-cu",),
+            ),
+        ]
+    )
+
+
+def test_alerts_come_first_most_severe_then_most_local(make_store):
+    digest = build_digest(_day_store(make_store), morning())
+    assert [s.title for s in digest.alerts] == [
+        "Học sinh đuối nước khi tắm sông ở Nghĩa Hưng",  # severity 3, local
+        "Cô giáo ở Hà Giang bị tố đánh học sinh",  # severity 3, elsewhere
+        "Phụ huynh phản ánh lạm thu ở một trường tiểu học",  # severity 2
+    ]
+    assert digest.overview.alerts == 3
+
+
+def test_local_stories_are_grouped_by_unit_then_theme(make_store):
+    digest = build_digest(
+        _day_store(make_store), morning(), names={"giao-vien": "Đội ngũ giáo viên"}
+    )
+    groups = [(g.name, [s.title for s in g.stories]) for g in digest.local_groups]
+    assert groups == [
+        (
+            LHP,
+            [
+                "Chuyên Lê Hồng Phong giành 5 huy chương olympic quốc tế",
+                "Trường chuyên Lê Hồng Phong đón đoàn học sinh đạt giải quốc tế",
+            ],
+        ),
+        (SO, ["Sở GDĐT Ninh Bình hướng dẫn dạy thêm, học thêm"]),
+        ("Đội ngũ giáo viên", ["Hội thi giáo viên dạy giỏi cấp tỉnh khai mạc"]),
+    ]
+
+
+def test_national_section_is_capped_and_led_by_the_most_covered_story(make_store):
+    digest = build_digest(_day_store(make_store), morning(), settings=Settings(national_limit=15))
+    assert len(digest.national) == 15
+    assert digest.national_more == 19 - 15
+    lead = digest.national[0]
+    assert lead.title == "Bộ GDĐT công bố dự thảo quy chế thi tốt nghiệp THPT 2027"
+    assert [(c.outlet) for c in lead.also_in] == ["Tuổi Trẻ"]
+
+
+def test_story_carries_excerpt_units_theme_names_and_copies(make_store):
+    digest = build_digest(
+        _day_store(make_store), morning(), names={"duoi-nuoc": "Đuối nước", "bao-luc": "Bạo lực"}
+    )
+    drowning = digest.alerts[0]
+    assert drowning.excerpt == "Một học sinh lớp 7 bị đuối nước chiều qua."
+    assert drowning.units == (SO,)
+    assert drowning.alerts == ("Đuối nước",)
+    assert drowning.published == vn("2026-11-27 10:00")
+    assert digest.alerts[1].themes == ("Bạo lực",)
+
+
+def test_empty_window_is_empty(make_store):
+    digest = build_digest(make_store([]), morning())
+    assert digest.empty and digest.stories == ()
+
+
+def test_excerpt_is_the_lead_cut_on_a_word_boundary():
+    body = "Câu thứ nhất của bài. " + "Một câu rất dài " * 40
+    assert make_excerpt("", body) == "Câu thứ nhất của bài."
+    long_summary = "chữ " * 100
+    cut = make_excerpt(long_summary, "", limit=50)
+    assert cut.endswith("chữ…") and len(cut) <= 51
+    assert make_excerpt("Tiêu đề", "Thân bài.", title="Tiêu đề") == "Thân bài."
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+def test_sources_section_lists_failed_silent_and_disabled_sources(make_store):
+    db = make_store([])
+    add_source(
+        db,
+        "tot",
+        "Báo Tốt",
+        last_success="2026-11-28T06:00:00+07:00",
+        last_new_article="2026-11-28T06:00:00+07:00",
+        status="ok",
+    )
+    add_source(
+        db,
+        "hong",
+        "Báo Hỏng",
+        failing_since="2026-11-27T12:00:00+07:00",
+        consecutive_failures=3,
+        status="failing",
+        last_error="HTTP 503",
+        last_success="2026-11-20T06:00:00+07:00",
+    )
+    add_source(
+        db,
+        "im",
+        "Báo Im",
+        status="unchanged",
+        last_success="2026-11-28T06:00:00+07:00",
+        last_new_article="2026-11-10T06:00:00+07:00",
+    )
+    add_source(
+        db,
+        "tat",
+        "Báo Tắt",
+        disabled_at="2026-11-01T00:00:00+07:00",
+        last_error="không tìm thấy (404)",
+    )
+    add_run(
+        db,
+        "2026-11-27 12:00",
+        [SourceOutcome("hong", "failed", error="HTTP 503"), SourceOutcome("tot", "ok")],
+    )
+    add_run(db, "2026-11-27 18:00", [SourceOutcome("hong", "failed", error="HTTP 502")])
+    issues = build_digest(db, morning()).sources
+    assert [(i.name, i.problem) for i in issues] == [
+        ("hong", "failed"),
+        ("tat", "disabled"),
+        ("im", "silent"),
+    ]
+    assert "lỗi 2 lần" in issues[0].detail and "HTTP 502" in issues[0].detail
+    assert "10/11/2026" in issues[2].detail
+    recovered = [SourceOutcome("tot", "failed", error="hết thời gian chờ")]
+    add_run(db, "2026-11-27 20:00", recovered)
+    issues = build_digest(db, morning()).sources
+    [tot] = [i for i in issues if i.name == "tot"]
+    assert tot.problem == "failed" and "nay đã đọc lại được" in tot.detail
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_cli_json_follows_the_contract_and_keeps_a_copy(make_store, isolated_home):
+    _day_store(make_store)
+    result = CliRunner().invoke(app, ["digest", "--date", MORNING, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["window"] == {
+        "start": "2026-11-27T07:00:00+07:00",
+        "end": "2026-11-28T07:00:00+07:00",
+    }
+    first = data["stories"][0]
+    assert set(first) >= {
+        "title",
+        "url",
+        "outlet",
+        "published",
+        "edu",
+        "local",
+        "alert",
+        "severity",
+        "units",
+        "themes",
+        "also_in",
+    }
+    assert first["title"] == "Học sinh đuối nước khi tắm sông ở Nghĩa Hưng"
+    assert first["published"] == "2026-11-27T10:00:00+07:00"
+    assert (first["alert"], first["local"], first["severity"]) == (True, True, 3)
+    copies = [s["also_in"] for s in data["stories"] if s["also_in"]]
+    assert copies and set(copies[0][0]) == {"outlet", "url"}
+    assert isinstance(data["sources"], list)
+    saved = isolated_home / "digests" / "2026-11-28.json"
+    assert json.loads(saved.read_text(encoding="utf-8")) == data
+
+
+def test_cli_output_file_takes_its_format_from_the_suffix(make_store, tmp_path):
+    _day_store(make_store)
+    target = tmp_path / "diem-tin.html"
+    result = CliRunner().invoke(app, ["digest", "--date", MORNING, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert str(target) in result.stdout
+
+
+def test_cli_default_is_plain_text_when_not_on_a_terminal(make_store):
+    make_store([])
+    result = CliRunner().invoke(app, ["digest", "--date", MORNING])
+    assert result.exit_code == 0
+    assert "Không có tin nào trong khoảng từ 07:00 ngày 27/11/2026" in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+def test_cli_bad_date_is_a_clear_error_not_a_traceback(make_store):
+    make_store([])
+    result = CliRunner().invoke(app, ["digest", "--since", "28/11/2026"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Lỗi: Không hiểu thời điểm bắt đầu")
+    assert "Traceback" not in result.output
+
+
+def test_make_digest_reads_settings_and_theme_names_from_the_desk(make_store, isolated_home):
+    from dumon.desk import resolve_home
+    from dumon.digest import make_digest
+
+    make_store(
+        [
+            Doc(
+                "Tuyển sinh lớp 10: thêm chỉ tiêu trường chuyên",
+                "Báo Ninh Bình",
+                "2026-11-27 06:30",
+                themes=("tuyen-sinh",),
+            ),
+            Doc(
+                "Học sinh đuối nước ở Nghĩa Hưng",
+                "VnExpress",
+                "2026-11-28 05:00",
+                alerts=("duoi-nuoc",),
+                severity=3,
+                edu=False,
+            ),
+        ]
+    )
+    keywords = isolated_home / "keywords"
+    keywords.mkdir()
+    (keywords / "themes.yaml").write_text(
+        'themes:\n  - key: tuyen-sinh\n    name: "Thi cử, tuyển sinh"\n'
+        '    strong: ["tuyển sinh lớp 10"]\n',
+        encoding="utf-8",
+    )
+    (keywords / "alerts.yaml").write_text(
+        'alerts:\n  - key: duoi-nuoc\n    name: "Đuối nước"\n    severity: 3\n'
+        '    terms: ["đuối nước"]\n',
+        encoding="utf-8",
+    )
+    (isolated_home / "settings.yaml").write_text(
+        "department: Sở GDĐT thử nghiệm\ndigest_hour: 6\n", encoding="utf-8"
+    )
+    digest = make_digest(resolve_home(), on=MORNING)
+    assert digest.department == "Sở GDĐT thử nghiệm"
+    assert digest.window.start_iso == "2026-11-27T06:00:00+07:00"
+    assert digest.national[0].themes == ("Thi cử, tuyển sinh",)
+    assert digest.alerts[0].alerts == ("Đuối nước",)
+
+
+def test_cli_docx_goes_to_the_digests_folder(make_store, isolated_home):
+    make_store([])
+    result = CliRunner().invoke(app, ["digest", "--date", MORNING, "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    saved = isolated_home / "digests" / "2026-11-28.docx"
+    assert saved.read_bytes()[:2] == b"PK"  # a zip: the .docx container
+    assert str(saved) in result.stdout
+
+
+def test_cli_custom_window_copy_is_named_by_its_bounds(make_store, isolated_home):
+    make_store([Doc("Tin thử", "A", "2026-11-20 10:00", themes=("t",))])
+    result = CliRunner().invoke(
+        app, ["digest", "--since", "2026-11-20", "--until", "2026-11-21", "-f", "markdown"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Từ ngày 20/11/2026 đến ngày 21/11/2026" in result.stdout
+    assert (isolated_home / "digests" / "2026-11-20T0000_2026-11-22T0000.md").is_file()
+
+
+def test_cli_terminal_format_prints_the_sections(make_store):
+    make_store([Doc("Tin [bold]thử[/bold]", "A", "2026-11-27 10:00", themes=("t",))])
+    result = CliRunner().invoke(app, ["digest", "--date", MORNING, "--format", "terminal"])
+    assert result.exit_code == 0, result.output
+    assert "IV. Tin giáo dục toàn quốc" in result.stdout
+    assert "Tin [bold]thử[/bold]" in result.stdout

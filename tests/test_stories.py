@@ -1,0 +1,100 @@
+"""Story clustering: copies and rewrites of one story merge; different stories do not."""
+
+from __future__ import annotations
+
+from dumon.stories import StoryItem, cluster_stories
+
+
+def _titles(items: list[StoryItem], groups: list[list[int]]) -> list[list[str]]:
+    return [[items[i].title for i in g] for g in groups]
+
+
+def test_syndicated_and_rewritten_titles_become_one_story_led_by_the_first_publisher():
+    items = [
+        StoryItem(
+            "Ninh Bình: Học sinh lớp 9 bị đuối nước khi tắm sông Đáy",
+            "Chiều qua, một nam sinh lớp 9 ở xã Ý Yên bị đuối nước khi tắm sông Đáy cùng bạn.",
+            "VnExpress",
+            "2026-11-27T15:10:00+07:00",
+        ),
+        StoryItem(
+            "Nam sinh lớp 9 đuối nước khi tắm sông Đáy ở Ninh Bình",
+            "Một nam sinh lớp 9 ở xã Ý Yên tử vong do đuối nước khi đi tắm sông Đáy.",
+            "Báo Ninh Bình",
+            "2026-11-27T14:00:00+07:00",
+        ),
+        StoryItem(  # aggregator copy: the same title as the original, a later time
+            "Nam sinh lớp 9 đuối nước khi tắm sông Đáy ở Ninh Bình",
+            "",
+            "Báo Mới",
+            "2026-11-27T16:30:00+07:00",
+        ),
+        StoryItem(
+            "Ninh Bình khai mạc hội khỏe Phù Đổng cấp tỉnh năm 2026",
+            "Hơn 3.000 vận động viên là học sinh các trường tham gia hội khỏe Phù Đổng.",
+            "Báo Ninh Bình",
+            "2026-11-27T09:00:00+07:00",
+        ),
+    ]
+    groups = cluster_stories(items)
+    assert _titles(items, groups) == [
+        ["Ninh Bình khai mạc hội khỏe Phù Đổng cấp tỉnh năm 2026"],
+        [
+            "Nam sinh lớp 9 đuối nước khi tắm sông Đáy ở Ninh Bình",
+            "Ninh Bình: Học sinh lớp 9 bị đuối nước khi tắm sông Đáy",
+            "Nam sinh lớp 9 đuối nước khi tắm sông Đáy ở Ninh Bình",
+        ],
+    ]
+    assert items[groups[1][0]].outlet == "Báo Ninh Bình"  # the first publisher leads
+
+
+def test_different_stories_sharing_a_place_name_stay_apart():
+    items = [
+        StoryItem(
+            "Ninh Bình công bố lịch thi tuyển sinh lớp 10 năm 2027",
+            "Sở GDĐT Ninh Bình công bố lịch thi vào lớp 10 với ba môn.",
+            "A",
+            "1",
+        ),
+        StoryItem(
+            "Ninh Bình: Xe khách lật trên cao tốc, 5 người bị thương",
+            "Chiếc xe khách chở 30 người lật trên cao tốc qua Ninh Bình.",
+            "B",
+            "2",
+        ),
+        StoryItem(
+            "Ninh Bình đón hơn một triệu lượt khách du lịch dịp lễ",
+            "Các khu du lịch Tràng An, Tam Cốc đông khách.",
+            "C",
+            "3",
+        ),
+        StoryItem(
+            "Giáo viên Ninh Bình được tăng phụ cấp ưu đãi từ năm 2027",
+            "HĐND tỉnh Ninh Bình thông qua nghị quyết tăng phụ cấp cho giáo viên.",
+            "D",
+            "4",
+        ),
+    ]
+    assert len(cluster_stories(items)) == 4
+
+
+def test_accents_tone_style_and_case_do_not_split_a_story():
+    items = [
+        StoryItem("Trường THPT Hoà Bình bị phản ánh lạm thu đầu năm học", "", "A", "1"),
+        StoryItem("TRƯỜNG THPT HÒA BÌNH BỊ PHẢN ÁNH LẠM THU ĐẦU NĂM HỌC", "", "B", "2"),
+        StoryItem("Truong THPT Hoa Binh bi phan anh lam thu dau nam hoc", "", "C", "3"),
+    ]
+    assert [len(g) for g in cluster_stories(items)] == [3]
+
+
+def test_short_generic_titles_merge_only_when_identical():
+    items = [
+        StoryItem("Điểm chuẩn lớp 10", "", "A", "1"),
+        StoryItem("Điểm thi lớp 10", "", "B", "2"),
+        StoryItem("Điểm chuẩn lớp 10", "", "C", "3"),
+    ]
+    assert sorted(len(g) for g in cluster_stories(items)) == [1, 2]
+
+
+def test_empty_input_gives_no_stories():
+    assert cluster_stories([]) == []

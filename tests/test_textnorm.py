@@ -1,0 +1,106 @@
+"""Vietnamese normalisation: NFC/NFD, tone styles, i/y, đ, folding, and offsets back."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from dumon.textnorm import canonical_tones, fold, has_diacritics, normalize, prepare, tokens
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Hoà Bình", "Hòa Bình"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("sức khoẻ", "sức khỏe"),
+        ("cô Thuý", "cô Thúy"),
+        ("GIAO THUỶ", "Giao Thủy"),
+        ("kỹ năng", "kĩ năng"),
+        ("lý do", "lí do"),
+        ("Mỹ Lộc", "Mĩ Lộc"),
+        ("kỳ thi", "kì thi"),
+    ],
+)
+def test_spelling_variants_normalise_alike(one, other):
+    assert normalize(one) == normalize(other)
+
+
+@pytest.mark.parametrize(
+    "word", ["quý", "quỳ", "hoàn", "thuyền", "khuya", "y tế", "ý kiến", "tuyển", "quỹ"]
+)
+def test_words_that_are_already_right_are_left_alone(word):
+    assert canonical_tones(word) == word
+
+
+def test_canonical_tones_keeps_case_and_length():
+    text = "HOÀ Bình, Thuỷ"
+    out = canonical_tones(text)
+    assert out == "HÒA Bình, Thủy"
+    assert len(out) == len(text)
+
+
+def test_nfd_input_normalises_like_nfc():
+    text = "Sở Giáo dục và Đào tạo Nam Định"
+    assert normalize(unicodedata.normalize("NFD", text)) == normalize(text)
+
+
+def test_punctuation_and_spaces_collapse_to_single_spaces():
+    assert normalize("Sở GD&ĐT  TP. Nam Định!") == "sở gd đt tp nam định"
+    assert normalize("GD-ĐT") == normalize("GD - ĐT") == "gd đt"
+    assert tokens("“Trường THPT” – Hải Hậu") == ["trường", "thpt", "hải", "hậu"]
+
+
+def test_fold_removes_marks_and_d_with_stroke():
+    assert fold("Đường Hoà, đuối nước") == "Duong Hoa, duoi nuoc"
+    assert fold(unicodedata.normalize("NFD", "Vụ Bản")) == "Vu Ban"
+
+
+def test_folded_twin_has_the_length_of_the_normalised_text():
+    prepared = prepare("Học sinh Trường THPT Giao Thuỷ B đuối nước")
+    assert prepared.folded == "hoc sinh truong thpt giao thuy b duoi nuoc"
+    assert len(prepared.folded) == len(prepared.norm)
+
+
+@pytest.mark.parametrize(
+    ("text", "accented"),
+    [
+        ("Nam Định", True),
+        ("nam dinh", False),
+        ("hoc-sinh-nam-dinh-4923494.html", False),
+        (unicodedata.normalize("NFD", "Vụ Bản"), True),
+        ("Đ", True),
+        ("", False),
+    ],
+)
+def test_has_diacritics(text, accented):
+    assert has_diacritics(text) is accented
+
+
+ORIGINALS = [
+    "Sở GD&ĐT  Nam Định: «Hoà  Bình» — thuỷ lợi!",
+    unicodedata.normalize("NFD", "Học sinh Vụ Bản, Giao Thuỷ — Trường THPT A Hải Hậu"),
+    "   İstanbul và Trường THCS Hải Phương (Hải Hậu)...",
+    "hoc-sinh-truong-thpt-a-hai-hau-bi-danh",
+]
+
+
+@pytest.mark.parametrize("original", ORIGINALS)
+def test_every_word_maps_back_to_the_original_text(original):
+    prepared = prepare(original)
+    norm = prepared.norm
+    position = 0
+    for word in norm.split():
+        start = norm.index(word, position)
+        position = start + len(word)
+        o_start, o_end = prepared.span(start, position)
+        assert normalize(original[o_start:o_end]) == word
+
+
+def test_a_span_over_punctuation_covers_the_original_punctuation():
+    original = "Sở GD-ĐT  Nam Định"
+    prepared = prepare(original)
+    start = prepared.norm.index("sở gd đt nam định")
+    o_start, o_end = prepared.span(start, start + len("sở gd đt nam định"))
+    assert original[o_start:o_end] == original
