@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -36,7 +38,19 @@ _worker_matcher = None
 
 def _init_worker(keywords_dir: str | None) -> None:
     global _worker_matcher
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker_matcher = _load_matcher(Path(keywords_dir)) if keywords_dir else None
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose scan was killed (OOM killer, SIGKILL) must not live on as an orphan.
+
+    Workers come from a forkserver (they inherit no socket, lock or database handle of the
+    scan); the forkserver exits when the scan dies, so a changed parent means the scan is gone.
+    """
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _load_matcher(keywords_dir: Path):
@@ -166,6 +180,7 @@ async def _scan_all(
     workers = workers or max(1, min(2, os.cpu_count() or 1))
     pool = ProcessPoolExecutor(
         max_workers=workers,
+        mp_context=multiprocessing.get_context("forkserver"),
         initializer=_init_worker,
         initargs=(str(keywords_dir) if keywords_dir else None,),
     )
