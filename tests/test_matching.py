@@ -308,3 +308,25 @@ def test_terms_lists_every_searched_form():
     assert ("unit", "Sở GDĐT Nam Định", "sở giáo dục và đào tạo nam định") in forms
     assert ("theme", "thi-cu-tuyen-sinh", "thi tốt nghiệp trung học phổ thông") in forms
     assert not any(t.kind == "context" for t in terms)
+
+
+def test_a_passing_mention_in_the_summary_is_not_an_education_story(matcher):
+    passing = matcher.match(
+        title="Ngày hội hiến máu tình nguyện ở Nam Định",
+        summary="Nhiều người dân, trong đó có giáo viên, tham gia hiến máu.",
+        published=AFTER,
+    )
+    assert not passing.edu and not passing.local
+    assert any("không ở tiêu đề" in line for line in passing.rules)
+    headline = matcher.match(
+        title="Giáo viên Nam Định tham gia hiến máu tình nguyện",
+        summary="Ngày hội diễn ra sáng nay.",
+        published=AFTER,
+    )
+    assert headline.edu and headline.local
+    twice = matcher.match(
+        title="Ngày hội hiến máu ở Nam Định",
+        summary="Học sinh và giáo viên cùng tham gia.",
+        published=AFTER,
+    )
+    assert twice.edu  # two distinct strong terms in the summary are more than a passing mention

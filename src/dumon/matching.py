@@ -30,6 +30,7 @@ from dumon.textnorm import Prepared, fold, has_diacritics
 
 FIELDS = ("title", "summary", "body", "url")
 FOLDED_SCORE = 80.0  # an accent-less hit: counted, but ranked below any exact or fuzzy one
+HEADLINE_FIELDS = frozenset({"title", "url"})
 WEAK_NEEDED = 2  # distinct weak theme terms that make an education story on their own
 
 # A term starting with one of these words does not match where the word is the second half
@@ -264,6 +265,12 @@ class Matcher:
         else:
             edu = False
             why = f"chỉ có {len(weak)} từ khóa chủ đề yếu (cần {WEAK_NEEDED})" if weak else _NOTHING
+        headline = {t.text for h, t in kept if t.kind == "theme" and h.field in HEADLINE_FIELDS}
+        if edu and not kept_units and not unanchored and not headline and len(strong) < 2:
+            # A passing mention ("giảng viên trường đại học" quoted in a health story) is not an
+            # education story: the headline or slug says what the story is about.
+            edu = False
+            why = "từ khóa giáo dục chỉ nhắc qua trong tóm tắt/nội dung, không ở tiêu đề"
         if edu and cancel_edu and not kept_units:
             edu, why = False, f"loại trừ '{cancel_edu}' cho biết đây không phải tin giáo dục"
         rules.append(f"edu: {'có' if edu else 'không'} — {why}.")
