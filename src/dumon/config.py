@@ -97,7 +97,7 @@ def load_sources(path: Path) -> SourcesConfig:
         )
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except UnicodeDecodeError:
         raise ConfigError(
             path, None, "tệp không phải UTF-8", "lưu lại tệp với mã hóa UTF-8"

@@ -23,7 +23,7 @@ from email.utils import parsedate_to_datetime
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
-from dumon.cleantext import charset_from_content_type, decode_bytes
+from dumon.cleantext import BLOCK_TAGS, charset_from_content_type, decode_bytes
 from dumon.models import VN_TZ, Article, ParsedItems, Source
 from dumon.urls import canonical_url, is_http_url
 
@@ -147,45 +147,7 @@ def _parse_vietnamese(raw: str) -> datetime | None:
 
 # --- text of an element -------------------------------------------------------------------------
 
-_BLOCK = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
-)
+_BLOCK = BLOCK_TAGS
 _SKIP = frozenset(
     [
         "script",

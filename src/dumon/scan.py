@@ -45,8 +45,8 @@ def _init_worker(keywords_dir: str | None) -> None:
 def _exit_with_parent(parent: int) -> None:
     """A worker whose scan was killed (OOM killer, SIGKILL) must not live on as an orphan.
 
-    Workers come from a forkserver (they inherit no socket, lock or database handle of the
-    scan); the forkserver exits when the scan dies, so a changed parent means the scan is gone.
+    Workers are spawned (they inherit no socket, lock or database handle of the scan), so
+    their parent is the scan itself: a changed parent means the scan is gone.
     """
     while os.getppid() == parent:
         time.sleep(1)
@@ -180,7 +180,7 @@ async def _scan_all(
     workers = workers or max(1, min(2, os.cpu_count() or 1))
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("forkserver"),
+        mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
         initargs=(str(keywords_dir) if keywords_dir else None,),
     )
