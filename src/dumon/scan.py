@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -119,6 +119,35 @@ def extract_bodies(
 # --- the scan ------------------------------------------------------------------------------
 
 
+class _Writer:
+    """The scan's database writes, on one thread with its own connection.
+
+    SQLite releases the GIL while it works, so fetching and parsing go on while a source's
+    transaction commits; one thread keeps the writes in order, one transaction per source.
+    """
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dumon-store")
+        self._db: store.Database | None = None
+
+    def _run(self, fn, args):
+        if self._db is None:
+            self._db = store.open_db(self._path, migrate=False)
+        return fn(self._db, *args)
+
+    async def call(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._run, fn, args)
+
+    def close(self) -> None:
+        def _close() -> None:
+            if self._db is not None:
+                self._db.close()
+
+        self._pool.submit(_close).result()
+        self._pool.shutdown(wait=True)
+
+
 def run_scan(
     desk: Desk,
     *,
@@ -148,6 +177,7 @@ def run_scan(
                     db,
                     config,
                     sources,
+                    db_path=desk.db_path,
                     run_id=run_id,
                     keywords_dir=keywords_dir,
                     progress=progress,
@@ -169,6 +199,7 @@ async def _scan_all(
     config: SourcesConfig,
     sources: tuple[Source, ...],
     *,
+    db_path: Path,
     run_id: int,
     keywords_dir: Path | None,
     progress: Progress | None,
@@ -176,6 +207,7 @@ async def _scan_all(
     workers: int | None,
 ) -> list[SourceOutcome]:
     states = store.source_states(db)
+    writer = _Writer(db_path)
     results: dict[str, SourceOutcome] = {}
     workers = workers or max(1, min(2, os.cpu_count() or 1))
     pool = ProcessPoolExecutor(
@@ -189,7 +221,7 @@ async def _scan_all(
             tasks = {
                 asyncio.create_task(
                     _scan_one(
-                        db, fetcher, pool, source, states.get(source.name, {}), run_id, config
+                        writer, fetcher, pool, source, states.get(source.name, {}), run_id, config
                     )
                 ): source
                 for source in sources
@@ -220,17 +252,18 @@ async def _scan_all(
                     error=f"Hết thời hạn của lượt quét ({deadline:g} giây); sẽ thử lại lần sau",
                     error_kind="deadline",
                 )
-                _record_failure(db, run_id, source, outcome)
+                await writer.call(_record_failure, run_id, source, outcome)
                 results[source.name] = outcome
                 if progress:
                     progress(outcome)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        writer.close()
     return [results[s.name] for s in sources if s.name in results]
 
 
 async def _scan_one(
-    db: store.Database,
+    writer: _Writer,
     fetcher: Fetcher,
     pool: Executor,
     source: Source,
@@ -251,9 +284,7 @@ async def _scan_one(
                 http_status=result.http_status,
                 elapsed=time.monotonic() - began,
             )
-            with db.atomic():
-                store.update_source_state(db, source.name, outcome, now=store.now_iso())
-                store.record_outcome(db, run_id, outcome)
+            await writer.call(_record_outcome, run_id, outcome)
             return outcome
         if not result.ok:
             outcome = SourceOutcome(
@@ -264,7 +295,7 @@ async def _scan_one(
                 http_status=result.http_status,
                 elapsed=time.monotonic() - began,
             )
-            _record_failure(db, run_id, source, outcome)
+            await writer.call(_record_failure, run_id, source, outcome)
             return outcome
         base_url = result.final_url or source.url
         parsed = await loop.run_in_executor(
@@ -280,38 +311,29 @@ async def _scan_one(
                 http_status=result.http_status,
                 elapsed=time.monotonic() - began,
             )
-            _record_failure(db, run_id, source, outcome)
+            await writer.call(_record_failure, run_id, source, outcome)
             return outcome
-        known = store.known_urls(db, [a.url for a in articles])
+        known = await writer.call(store.known_urls, [a.url for a in articles])
         fresh = _dedupe([a for a in articles if a.url not in known])
         if source.fetch_body and fresh:
             fresh = await _fill_bodies(
                 fetcher, pool, source, fresh, config.policy.fetch_articles_limit
             )
         pairs = await loop.run_in_executor(pool, match_articles, fresh) if fresh else []
-        now = store.now_iso()
-        with db.atomic():
-            batch = store.store_articles(db, pairs, seen=now)
-            outcome = SourceOutcome(
-                source.name,
-                "ok",
-                error=parsed.problem,
-                http_status=result.http_status,
+        return await writer.call(
+            _store_source,
+            run_id,
+            source.name,
+            pairs,
+            _Fetched(
                 items=len(articles),
-                articles_new=batch.articles_new,
-                hits_new=batch.hits_new,
-                elapsed=time.monotonic() - began,
-            )
-            store.update_source_state(
-                db,
-                source.name,
-                outcome,
-                now=now,
+                problem=parsed.problem,
+                http_status=result.http_status,
                 etag=result.headers.get("etag"),
                 last_modified=result.headers.get("last-modified"),
-            )
-            store.record_outcome(db, run_id, outcome)
-        return outcome
+                began=began,
+            ),
+        )
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # one broken source must never stop the others
@@ -323,7 +345,7 @@ async def _scan_one(
             error_kind="internal",
             elapsed=time.monotonic() - began,
         )
-        _record_failure(db, run_id, source, outcome)
+        await writer.call(_record_failure, run_id, source, outcome)
         return outcome
 
 
@@ -351,6 +373,57 @@ async def _fill_bodies(
     filled = await loop.run_in_executor(pool, extract_bodies, fetched, selector)
     by_url = {a.url: a for a in filled}
     return [by_url.get(a.url, a) for a in articles]
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """What a successful fetch and parse tell the store besides the articles."""
+
+    items: int
+    problem: str | None
+    http_status: int | None
+    etag: str | None
+    last_modified: str | None
+    began: float
+
+
+def _store_source(
+    db: store.Database,
+    run_id: int,
+    name: str,
+    pairs: list[tuple[Article, MatchResult | None]],
+    fetched: _Fetched,
+) -> SourceOutcome:
+    """One transaction: the source's new articles, hits, fetch state and run result."""
+    now = store.now_iso()
+    with db.atomic():
+        batch = store.store_articles(db, pairs, seen=now)
+        outcome = SourceOutcome(
+            name,
+            "ok",
+            error=fetched.problem,
+            http_status=fetched.http_status,
+            items=fetched.items,
+            articles_new=batch.articles_new,
+            hits_new=batch.hits_new,
+            elapsed=time.monotonic() - fetched.began,
+        )
+        store.update_source_state(
+            db,
+            name,
+            outcome,
+            now=now,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+        )
+        store.record_outcome(db, run_id, outcome)
+    return outcome
+
+
+def _record_outcome(db: store.Database, run_id: int, outcome: SourceOutcome) -> None:
+    with db.atomic():
+        store.update_source_state(db, outcome.source, outcome, now=store.now_iso())
+        store.record_outcome(db, run_id, outcome)
 
 
 def _record_failure(
