@@ -20,8 +20,8 @@ from dumon.cleantext import clean_text
 from dumon.desk import Desk
 from dumon.errors import ConfigError
 from dumon.models import VN_TZ, Article
-from dumon.scan import match_articles
 from dumon.urls import canonical_url, is_http_url
+from dumon.worker import match_articles
 
 log = logging.getLogger(__name__)
 

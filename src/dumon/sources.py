@@ -87,7 +87,7 @@ def check_sources(desk: Desk, *, only: list[str] | None = None) -> list[CheckRow
 
 
 async def _check_all(policy, sources: tuple[Source, ...]) -> list[CheckRow]:
-    from dumon.scan import parse_source
+    from dumon.worker import parse_source
 
     async with Fetcher(policy) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(s.url) for s in sources))
