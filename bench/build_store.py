@@ -18,13 +18,13 @@ import argparse
 import gzip
 import hashlib
 import json
-import os
 import sys
 import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
 
+from corpus import corpus_root
 from dumon import store
 from dumon.desk import Desk
 from dumon.models import VN_TZ, Article, MatchResult, Source
@@ -59,8 +59,7 @@ OUTLET_TIER = {
 
 
 def corpus_dir(arg: str | None) -> Path:
-    here = Path(__file__).resolve().parents[1]
-    path = Path(arg or os.environ.get("DUMON_CORPUS") or here.parent / "shared" / "corpus")
+    path = corpus_root(arg)
     if not (path / FILES[0]).is_file():
         sys.exit(f"Không thấy bộ dữ liệu ở {path}: đặt DUMON_CORPUS hoặc --corpus. Bỏ qua.")
     return path

@@ -16,17 +16,16 @@ and parsing only (html.parser, and lxml when it happens to be installed — not 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from corpus import corpus_root
 from dumon.models import Selectors, Source
 from dumon.pages import decode_html, extract_body, fallback_body, parse_listing
 
@@ -47,14 +46,6 @@ SITES = {
     "dantri/dantri_2022_jaybmf": ("*_*.html", ".singular-content"),
 }
 _TOKEN = re.compile(r"\w+")
-
-
-def corpus_root(arg: str | None) -> Path:
-    if arg:
-        return Path(arg)
-    if os.environ.get("DUMON_CORPUS"):
-        return Path(os.environ["DUMON_CORPUS"])
-    return Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
 def tokens(text: str) -> Counter[str]:

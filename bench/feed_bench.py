@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import feedparser
 
+from corpus import corpus_root
 from dumon.feeds import parse_feed
 from dumon.models import Source
 
@@ -34,14 +33,6 @@ SOURCE = Source(
     outlet="VnExpress",
     tier="central",
 )
-
-
-def corpus_root(arg: str | None) -> Path:
-    if arg:
-        return Path(arg)
-    if os.environ.get("DUMON_CORPUS"):
-        return Path(os.environ["DUMON_CORPUS"])
-    return Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
 def per_feed_ms(

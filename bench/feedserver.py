@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing as mp
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -108,3 +112,26 @@ def serve(hosts: list[str], port: int, latency: float, items: int, ready, stop) 
             s.close()
 
     asyncio.run(main())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served_feeds(feeds: int, hosts: int, latency: float, items: int) -> Iterator[list[str]]:
+    """Serve `feeds` feeds spread over `hosts` loopback addresses; yield their URLs."""
+    port = free_port()
+    addresses = [f"127.0.0.{2 + i}" for i in range(hosts)]
+    ctx = mp.get_context("spawn")
+    ready, stop = ctx.Event(), ctx.Event()
+    server = ctx.Process(target=serve, args=(addresses, port, latency, items, ready, stop))
+    server.start()
+    ready.wait(10)
+    try:
+        yield [f"http://{addresses[i % hosts]}:{port}/feed/{i}.rss" for i in range(feeds)]
+    finally:
+        stop.set()
+        server.join(5)

@@ -14,7 +14,6 @@ Target: peak < 300 MB.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -24,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feedserver import serve  # noqa: E402
-from scan_bench import feed_urls, free_port, write_desk  # noqa: E402
+from feedserver import served_feeds  # noqa: E402
+from scan_bench import write_desk  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -85,48 +84,38 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     args = parser.parse_args()
 
-    port = free_port()
-    hosts = [f"127.0.0.{2 + i}" for i in range(args.hosts)]
-    ctx = mp.get_context("spawn")
-    ready, stop = ctx.Event(), ctx.Event()
-    server = ctx.Process(target=serve, args=(hosts, port, args.latency, args.items, ready, stop))
-    server.start()
-    ready.wait(10)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            desk = Path(tmp) / "desk"
-            desk.mkdir()
-            write_desk(desk, feed_urls(args.feeds, args.hosts, port))
-            env = {**os.environ, "DUMON_HOME": str(desk)}
-            keywords = str(desk / "keywords")
-            baseline = [
-                sys.executable,
-                "-c",
-                "import dumon.scan, dumon.fetch, dumon.feeds, dumon.store; "
-                f"from dumon.matching import Matcher; Matcher.from_folder({keywords!r})",
-            ]
-            _, base_peak, _, _ = watch(baseline, env)
-            status, peak, per_process, wall = watch(
-                [sys.executable, "-m", "dumon", "scan", "--json"], env
-            )
-            status2, peak2, _, wall2 = watch([sys.executable, "-m", "dumon", "scan", "--json"], env)
-            print(
-                f"{args.feeds} feeds × {args.items} items on {args.hosts} loopback hosts, "
-                f"latency {args.latency * 1000:.0f} ms"
-            )
-            print(f"baseline (interpreter + dumon imports + matcher): peak {base_peak:6.1f} MB")
-            print(
-                f"first scan  (all new):  exit {status}, peak {peak:6.1f} MB over "
-                f"{len(per_process)} processes, {wall:5.1f} s"
-            )
-            biggest = sorted(per_process.values(), reverse=True)[:4]
-            print("  largest processes: " + ", ".join(f"{b / 1e6:.1f} MB" for b in biggest))
-            print(f"second scan (304s):     exit {status2}, peak {peak2:6.1f} MB, {wall2:5.1f} s")
-            verdict = "OK" if max(peak, peak2) < 300 else "OVER"
-            print(f"target < 300 MB: {verdict}")
-    finally:
-        stop.set()
-        server.join(10)
+    feeds = served_feeds(args.feeds, args.hosts, args.latency, args.items)
+    with feeds as urls, tempfile.TemporaryDirectory() as tmp:
+        desk = Path(tmp) / "desk"
+        desk.mkdir()
+        write_desk(desk, urls)
+        env = {**os.environ, "DUMON_HOME": str(desk)}
+        keywords = str(desk / "keywords")
+        baseline = [
+            sys.executable,
+            "-c",
+            "import dumon.scan, dumon.fetch, dumon.feeds, dumon.store; "
+            f"from dumon.matching import Matcher; Matcher.from_folder({keywords!r})",
+        ]
+        _, base_peak, _, _ = watch(baseline, env)
+        status, peak, per_process, wall = watch(
+            [sys.executable, "-m", "dumon", "scan", "--json"], env
+        )
+        status2, peak2, _, wall2 = watch([sys.executable, "-m", "dumon", "scan", "--json"], env)
+        print(
+            f"{args.feeds} feeds × {args.items} items on {args.hosts} loopback hosts, "
+            f"latency {args.latency * 1000:.0f} ms"
+        )
+        print(f"baseline (interpreter + dumon imports + matcher): peak {base_peak:6.1f} MB")
+        print(
+            f"first scan  (all new):  exit {status}, peak {peak:6.1f} MB over "
+            f"{len(per_process)} processes, {wall:5.1f} s"
+        )
+        biggest = sorted(per_process.values(), reverse=True)[:4]
+        print("  largest processes: " + ", ".join(f"{b / 1e6:.1f} MB" for b in biggest))
+        print(f"second scan (304s):     exit {status2}, peak {peak2:6.1f} MB, {wall2:5.1f} s")
+        verdict = "OK" if max(peak, peak2) < 300 else "OVER"
+        print(f"target < 300 MB: {verdict}")
 
 
 if __name__ == "__main__":

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing as mp
 import resource
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -25,23 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feedserver import serve  # noqa: E402
+from feedserver import served_feeds  # noqa: E402
 
 
 def cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def feed_urls(feeds: int, hosts: int, port: int) -> list[str]:
-    return [f"http://127.0.0.{2 + i % hosts}:{port}/feed/{i}.rss" for i in range(feeds)]
 
 
 def write_desk(root: Path, urls: list[str]) -> None:
@@ -115,58 +103,45 @@ def main() -> None:
     from dumon.desk import Desk
     from dumon.scan import run_scan
 
-    port = free_port()
-    hosts = [f"127.0.0.{2 + i}" for i in range(args.hosts)]
-    ctx = mp.get_context("spawn")
-    ready, stop = ctx.Event(), ctx.Event()
-    server = ctx.Process(target=serve, args=(hosts, port, args.latency, args.items, ready, stop))
-    server.start()
-    ready.wait(10)
-    try:
-        urls = feed_urls(args.feeds, args.hosts, port)
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            desk_root = root / "desk"
-            desk_root.mkdir()
-            write_desk(desk_root, urls)
-            desk = Desk(desk_root)
-            policy = load_sources(desk.sources_path).policy
+    feeds = served_feeds(args.feeds, args.hosts, args.latency, args.items)
+    with feeds as urls, tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        desk_root = root / "desk"
+        desk_root.mkdir()
+        write_desk(desk_root, urls)
+        desk = Desk(desk_root)
+        policy = load_sources(desk.sources_path).policy
+        print(
+            f"{args.feeds} feeds × {args.items} items on {args.hosts} hosts, "
+            f"latency {args.latency * 1000:.0f} ms; policy: concurrency {policy.concurrency}, "
+            f"per host {policy.per_host}"
+        )
+        naive_wall = None
+        if not args.skip_naive:
+            stored, naive_wall, naive_cpu = timed(lambda: naive_scan(urls, root / "naive.db"))
             print(
-                f"{args.feeds} feeds × {args.items} items on {args.hosts} hosts, "
-                f"latency {args.latency * 1000:.0f} ms; policy: concurrency {policy.concurrency}, "
-                f"per host {policy.per_host}"
+                f"naive single loop     : {naive_wall:6.2f} s wall, {naive_cpu:5.2f} s CPU, "
+                f"{stored} items"
             )
-            naive_wall = None
-            if not args.skip_naive:
-                stored, naive_wall, naive_cpu = timed(lambda: naive_scan(urls, root / "naive.db"))
-                print(
-                    f"naive single loop     : {naive_wall:6.2f} s wall, {naive_cpu:5.2f} s CPU, "
-                    f"{stored} items"
-                )
-            first, wall1, cpu1 = timed(lambda: run_scan(desk))
-            print(
-                f"dumon scan, first     : {wall1:6.2f} s wall, {cpu1:5.2f} s CPU, "
-                f"{first.articles_new} new articles, {first.count('failed')} failed"
-            )
-            second, wall2, cpu2 = timed(lambda: run_scan(desk))
-            print(
-                f"dumon scan, unchanged : {wall2:6.2f} s wall, {cpu2:5.2f} s CPU, "
-                f"{second.articles_new} new, {second.count('unchanged')} unchanged"
-            )
-            concurrency = min(policy.concurrency, policy.per_host * args.hosts)
-            ideal = args.latency * args.feeds / concurrency
-            ideal16 = args.latency * args.feeds / 16
-            print(f"ideal fetch time      : {ideal:6.2f} s (latency × feeds ÷ {concurrency})")
-            print(f"ideal with 16 conns   : {ideal16:6.2f} s")
-            if naive_wall:
-                print(f"first scan vs naive   : {wall1 / naive_wall:6.2f}× the naive wall time")
-            print(f"second/first CPU      : {cpu2 / cpu1:6.2%} (target ≤ 60 %)")
-            print(
-                f"first scan wall       : {wall1:6.2f} s (target ≤ 3.5 s for 200 feeds / 20 hosts)"
-            )
-    finally:
-        stop.set()
-        server.join(5)
+        first, wall1, cpu1 = timed(lambda: run_scan(desk))
+        print(
+            f"dumon scan, first     : {wall1:6.2f} s wall, {cpu1:5.2f} s CPU, "
+            f"{first.articles_new} new articles, {first.count('failed')} failed"
+        )
+        second, wall2, cpu2 = timed(lambda: run_scan(desk))
+        print(
+            f"dumon scan, unchanged : {wall2:6.2f} s wall, {cpu2:5.2f} s CPU, "
+            f"{second.articles_new} new, {second.count('unchanged')} unchanged"
+        )
+        concurrency = min(policy.concurrency, policy.per_host * args.hosts)
+        ideal = args.latency * args.feeds / concurrency
+        ideal16 = args.latency * args.feeds / 16
+        print(f"ideal fetch time      : {ideal:6.2f} s (latency × feeds ÷ {concurrency})")
+        print(f"ideal with 16 conns   : {ideal16:6.2f} s")
+        if naive_wall:
+            print(f"first scan vs naive   : {wall1 / naive_wall:6.2f}× the naive wall time")
+        print(f"second/first CPU      : {cpu2 / cpu1:6.2%} (target ≤ 60 %)")
+        print(f"first scan wall       : {wall1:6.2f} s (target ≤ 3.5 s for 200 feeds / 20 hosts)")
 
 
 if __name__ == "__main__":

@@ -167,7 +167,7 @@ async def _scan_all(
                     error=f"Hết thời hạn của lượt quét ({deadline:g} giây); sẽ thử lại lần sau",
                     error_kind="deadline",
                 )
-                await writer.call(_record_failure, run_id, source, outcome)
+                await writer.call(_record_outcome, run_id, outcome)
                 results[source.name] = outcome
                 if progress:
                     progress(outcome)
@@ -210,7 +210,7 @@ async def _scan_one(
                 http_status=result.http_status,
                 elapsed=time.monotonic() - began,
             )
-            await writer.call(_record_failure, run_id, source, outcome)
+            await writer.call(_record_outcome, run_id, outcome)
             return outcome
         base_url = result.final_url or source.url
         parsed = await loop.run_in_executor(
@@ -226,7 +226,7 @@ async def _scan_one(
                 http_status=result.http_status,
                 elapsed=time.monotonic() - began,
             )
-            await writer.call(_record_failure, run_id, source, outcome)
+            await writer.call(_record_outcome, run_id, outcome)
             return outcome
         known = await writer.call(store.known_urls, [a.url for a in articles])
         fresh = _dedupe([a for a in articles if a.url not in known])
@@ -260,7 +260,7 @@ async def _scan_one(
             error_kind="internal",
             elapsed=time.monotonic() - began,
         )
-        await writer.call(_record_failure, run_id, source, outcome)
+        await writer.call(_record_outcome, run_id, outcome)
         return outcome
 
 
@@ -336,14 +336,7 @@ def _store_source(
 
 
 def _record_outcome(db: store.Database, run_id: int, outcome: SourceOutcome) -> None:
+    """Record a source that stored nothing (unchanged or failed): its health and run result."""
     with db.atomic():
         store.update_source_state(db, outcome.source, outcome, now=store.now_iso())
-        store.record_outcome(db, run_id, outcome)
-
-
-def _record_failure(
-    db: store.Database, run_id: int, source: Source, outcome: SourceOutcome
-) -> None:
-    with db.atomic():
-        store.update_source_state(db, source.name, outcome, now=store.now_iso())
         store.record_outcome(db, run_id, outcome)
