@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from xml.sax.saxutils import escape
 
 TITLES = [
     "Sở GD&ĐT công bố chỉ tiêu tuyển sinh lớp 10 năm học mới",
@@ -26,7 +27,9 @@ TITLES = [
 ]
 
 
-def feed_xml(feed_id: int, items: int) -> bytes:
+def feed_xml(feed_id: int, items: int, *, well_formed: bool = True) -> bytes:
+    """A 20-item RSS 2.0 feed like the outlets' own; `well_formed=False` leaves one '&' raw, as
+    careless CMS templates do, which sends a parser down its tolerant (slow) path."""
     base = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -36,6 +39,8 @@ def feed_xml(feed_id: int, items: int) -> bytes:
     ]
     for i in range(items):
         title = f"{TITLES[(feed_id + i) % len(TITLES)]} (bài {feed_id}-{i})"
+        if well_formed:
+            title = escape(title)
         when = format_datetime(base - timedelta(minutes=feed_id * 7 + i))
         parts.append(
             "<item>"
@@ -52,9 +57,10 @@ def feed_xml(feed_id: int, items: int) -> bytes:
 
 
 class FeedServer:
-    def __init__(self, latency: float, items: int):
+    def __init__(self, latency: float, items: int, broken: int = 0):
         self.latency = latency
         self.items = items
+        self.broken = broken
         self.cache: dict[str, tuple[bytes, str]] = {}
         self.requests = 0
         self.not_modified = 0
@@ -62,7 +68,7 @@ class FeedServer:
     def body_for(self, path: str) -> tuple[bytes, str]:
         if path not in self.cache:
             feed_id = int(path.strip("/").split("/")[-1].split(".")[0] or 0)
-            body = feed_xml(feed_id, self.items)
+            body = feed_xml(feed_id, self.items, well_formed=feed_id >= self.broken)
             self.cache[path] = (body, '"' + hashlib.md5(body).hexdigest() + '"')
         return self.cache[path]
 
@@ -99,11 +105,13 @@ class FeedServer:
             writer.close()
 
 
-def serve(hosts: list[str], port: int, latency: float, items: int, ready, stop) -> None:
+def serve(
+    hosts: list[str], port: int, latency: float, items: int, broken: int, ready, stop
+) -> None:
     """Run the server until `stop` (a multiprocessing Event) is set."""
 
     async def main() -> None:
-        server = FeedServer(latency, items)
+        server = FeedServer(latency, items, broken)
         servers = [await asyncio.start_server(server.handle, host, port) for host in hosts]
         ready.set()
         while not stop.is_set():
@@ -121,13 +129,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_feeds(feeds: int, hosts: int, latency: float, items: int) -> Iterator[list[str]]:
-    """Serve `feeds` feeds spread over `hosts` loopback addresses; yield their URLs."""
+def served_feeds(
+    feeds: int, hosts: int, latency: float, items: int, broken: int = 0
+) -> Iterator[list[str]]:
+    """Serve `feeds` feeds spread over `hosts` loopback addresses; yield their URLs.
+
+    The first `broken` feeds are not well-formed XML.
+    """
     port = free_port()
     addresses = [f"127.0.0.{2 + i}" for i in range(hosts)]
     ctx = mp.get_context("spawn")
     ready, stop = ctx.Event(), ctx.Event()
-    server = ctx.Process(target=serve, args=(addresses, port, latency, items, ready, stop))
+    server = ctx.Process(target=serve, args=(addresses, port, latency, items, broken, ready, stop))
     server.start()
     ready.wait(10)
     try:

@@ -7,7 +7,7 @@ Runs, in one process tree and one run:
 Prints wall and CPU time of each (CPU includes worker processes), the ideal fetch time
 (latency × feeds ÷ concurrency), and the ratios the targets are about.
 
-    python bench/scan_bench.py [--feeds 200] [--hosts 20] [--latency 0.2]
+    python bench/scan_bench.py [--feeds 200] [--hosts 20] [--latency 0.2] [--broken 0]
 """
 
 from __future__ import annotations
@@ -96,6 +96,9 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.2)
     parser.add_argument("--items", type=int, default=20)
+    parser.add_argument(
+        "--broken", type=int, default=0, help="how many feeds are served as malformed XML"
+    )
     parser.add_argument("--skip-naive", action="store_true")
     args = parser.parse_args()
 
@@ -103,7 +106,7 @@ def main() -> None:
     from dumon.desk import Desk
     from dumon.scan import run_scan
 
-    feeds = served_feeds(args.feeds, args.hosts, args.latency, args.items)
+    feeds = served_feeds(args.feeds, args.hosts, args.latency, args.items, args.broken)
     with feeds as urls, tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         desk_root = root / "desk"
@@ -113,7 +116,8 @@ def main() -> None:
         policy = load_sources(desk.sources_path).policy
         print(
             f"{args.feeds} feeds × {args.items} items on {args.hosts} hosts, "
-            f"latency {args.latency * 1000:.0f} ms; policy: concurrency {policy.concurrency}, "
+            f"latency {args.latency * 1000:.0f} ms, {args.broken} malformed; "
+            f"policy: concurrency {policy.concurrency}, "
             f"per host {policy.per_host}"
         )
         naive_wall = None

@@ -67,6 +67,9 @@ def test_bundled_sources_file_is_valid():
         (("      item: article\n", "      link2: x\n"), 17, ["link2"]),
         (("kind: rss", "kind: atom"), 7, ["rss", "html"]),
         (("  timeout: 5", "  timeout: -1"), 2, ["timeout"]),
+        (("  timeout: 5", "  timeout: !giay 5"), 2, ["timeout", "!giay"]),
+        (("  timeout: 5", "  timeout: !!int năm"), 2, ["timeout", "năm"]),
+        (("outlet: Báo A", "outlet: !!timestamp 2025-02-30"), 8, ["outlet"]),
     ],
 )
 def test_mistakes_name_file_line_and_fix(tmp_path, mutation, line, words):

@@ -55,6 +55,11 @@ class SourcesConfig:
         return tuple(by_name[n] for n in names)
 
 
+# Builds a value from a composed scalar node (its tag is already resolved): serialising the node
+# and parsing it again cost ~0.3 ms a value, a third of a second for 200 sources.
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
@@ -64,7 +69,23 @@ def _scalar(path: Path, node: yaml.Node, what: str) -> Any:
         raise ConfigError(
             path, _line(node), f"{what} phải là một giá trị đơn", f"ghi {what}: <giá trị>"
         )
-    return yaml.safe_load(yaml.serialize(node))
+    build = _CONSTRUCTOR.yaml_constructors.get(node.tag)
+    if build is None:  # a tag such as `!weird 3`
+        raise ConfigError(
+            path,
+            _line(node),
+            f"{what} có nhãn YAML lạ '{node.tag}'",
+            f"bỏ nhãn, ghi {what}: <giá trị>",
+        )
+    try:
+        return build(_CONSTRUCTOR, node)
+    except (yaml.constructor.ConstructorError, ValueError):  # `!!int abc`, a bad date
+        raise ConfigError(
+            path,
+            _line(node),
+            f"giá trị '{node.value}' của {what} không đọc được",
+            f"bỏ nhãn YAML (!!…) và ghi lại {what}",
+        ) from None
 
 
 def _mapping(path: Path, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
