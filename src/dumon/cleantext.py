@@ -16,8 +16,6 @@ import unicodedata
 from html import unescape as html_unescape
 from html.parser import HTMLParser
 
-import charset_normalizer
-
 # A tag, comment or CDATA section: enough to say "this string is HTML", not a parser.
 _TAG = re.compile(
     r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--|!\[CDATA\[.*?\]\])>", re.DOTALL
@@ -210,6 +208,8 @@ def decode_bytes(content: bytes, declared: tuple[str | None, ...] = ()) -> tuple
         return unicodedata.normalize("NFC", content.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # 45 ms to import; most documents never get this far
+
     guess = charset_normalizer.from_bytes(content[:200_000]).best()
     candidates = ([guess.encoding] if guess else []) + weak
     for name in candidates:

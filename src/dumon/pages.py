@@ -2,8 +2,7 @@
 
 Owns `decode_html` (header charset, meta charset, BOM, then detection; windows-1258 included),
 `parse_listing` (a source's CSS selectors over its listing page), `extract_body` (the main text
-of an article page, by selector or by a fallback heuristic) and `parse_datetime` (the date
-formats Vietnamese sites print, plus ISO 8601 and RFC 822).
+of an article page, by selector or by a fallback heuristic). Dates are read by `dates.py`.
 
 The fallback of `extract_body` tries, in order: schema.org `articleBody`, the content classes of
 common Vietnamese CMSs, `<article>`/`<main>`, then the element holding the most paragraph text
@@ -17,14 +16,13 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
 from dumon.cleantext import BLOCK_TAGS, charset_from_content_type, decode_bytes
-from dumon.models import VN_TZ, Article, ParsedItems, Source
+from dumon.dates import parse_datetime
+from dumon.models import Article, ParsedItems, Source
 from dumon.urls import canonical_url, is_http_url
 
 log = logging.getLogger(__name__)
@@ -56,93 +54,6 @@ def _header(headers: dict[str, str], name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
-
-
-# --- dates --------------------------------------------------------------------------------------
-
-_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
-_YMD = re.compile(r"(?<!\d)(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?!\d)")
-_WORDS_DMY = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
-_TIME = re.compile(r"(?<![\d/.-])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)", re.I)
-_GMT = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
-_PM = re.compile(r"\b(?:PM|CH|chiều|tối)\b", re.I)
-
-
-def parse_datetime(text: str | None) -> datetime | None:
-    """An aware datetime from a date as sites print it; naive times are Vietnam time.
-
-    Handles ISO 8601, RFC 822, "28/11/2026 07:30", "Thứ bảy, 28/11/2026, 07:30 (GMT+7)",
-    "07:30 28-11-2026", "ngày 28 tháng 11 năm 2026". Relative dates ("2 giờ trước") give None.
-    """
-    if not text:
-        return None
-    raw = unicodedata.normalize("NFC", text).strip()
-    if not raw:
-        return None
-    iso = _parse_iso(raw)
-    if iso is not None:
-        return iso
-    rfc = _parse_rfc822(raw)
-    if rfc is not None:
-        return rfc
-    return _parse_vietnamese(raw)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=VN_TZ)
-
-
-def _parse_iso(raw: str) -> datetime | None:
-    if not re.match(r"\d{4}-\d{2}-\d{2}", raw):
-        return None
-    candidate = raw.replace(" ", "T", 1) if re.match(r"\d{4}-\d{2}-\d{2} \d", raw) else raw
-    try:
-        return _aware(datetime.fromisoformat(candidate))
-    except ValueError:
-        return None
-
-
-def _parse_rfc822(raw: str) -> datetime | None:
-    if not re.search(r"[A-Za-z]{3}", raw) or _DMY.search(raw):
-        return None
-    try:
-        value = parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if value.tzinfo is None:
-        # "-0000" states UTC with an unknown local offset; no zone at all means local time.
-        return value.replace(tzinfo=UTC if "-0000" in raw else VN_TZ)
-    return value
-
-
-def _parse_vietnamese(raw: str) -> datetime | None:
-    match = _WORDS_DMY.search(raw) or _DMY.search(raw)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-    else:
-        match = _YMD.search(raw)
-        if not match:
-            return None
-        year, month, day = (int(g) for g in match.groups())
-    rest = raw[: match.start()] + " " + raw[match.end() :]
-    hour = minute = second = 0
-    clock = _TIME.search(rest)
-    if clock:
-        hour, minute = int(clock.group(1)), int(clock.group(2))
-        second = int(clock.group(3) or 0)
-        if hour < 12 and _PM.search(rest):
-            hour += 12
-    zone: timezone = VN_TZ
-    offset = _GMT.search(rest)
-    if offset:
-        delta = timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3) or 0))
-        zone = timezone(-delta if offset.group(1) == "-" else delta)
-        if zone.utcoffset(None) == VN_TZ.utcoffset(None):
-            zone = VN_TZ
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=zone)
-    except ValueError:
-        return None
 
 
 # --- text of an element -------------------------------------------------------------------------

@@ -22,10 +22,12 @@ from dumon import health, store
 from dumon.config import SourcesConfig, load_sources
 from dumon.desk import Desk
 from dumon.fetch import Fetcher
+from dumon.keywords import load_keywords
 from dumon.lock import DeskLock
-from dumon.models import VN_TZ, Article, FetchStatus, MatchResult, ScanReport, Source, SourceOutcome
-from dumon.settings import load_settings
-from dumon.worker import extract_bodies, init_worker, load_matcher, match_articles, parse_source
+from dumon.models import VN_TZ, Article, FetchStatus, ScanReport, Source, SourceOutcome
+from dumon.rows import ArticleRecord
+from dumon.settings import HealthSettings, load_settings
+from dumon.worker import extract_bodies, init_worker, parse_source, prepare_articles
 
 log = logging.getLogger(__name__)
 
@@ -77,60 +79,94 @@ def run_scan(
     sources = config.select(only)
     keywords_dir = desk.keywords_dir if desk.keywords_dir.is_dir() else None
     if keywords_dir is not None:
-        load_matcher(keywords_dir)  # validate the keywords before fetching anything
+        load_keywords(keywords_dir)  # validate the keywords before fetching anything
     with DeskLock(desk.lock_path):
-        db = store.open_db(desk.db_path)
+        pool = _start_workers(keywords_dir, workers)
         try:
-            store.close_abandoned_runs(db)
-            store.sync_sources(db, config.sources)
-            if not only:  # health: sources switched off in the database are skipped
-                sources = health.active_sources(db, sources)
-            run_id = store.start_run(db, pid=os.getpid(), sources=len(sources))
-            started = datetime.now(VN_TZ)
-            outcomes = asyncio.run(
-                _scan_all(
-                    db,
-                    config,
-                    sources,
-                    db_path=desk.db_path,
-                    run_id=run_id,
-                    keywords_dir=keywords_dir,
-                    progress=progress,
-                    deadline=deadline or config.policy.scan_deadline,
-                    workers=workers,
-                )
+            return _scan_with(
+                desk,
+                config,
+                sources,
+                pool,
+                only=only,
+                progress=progress,
+                deadline=deadline or config.policy.scan_deadline,
+                health_settings=health_settings,
             )
-            report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
-            # health: switch off the sources that have failed for too long
-            health.disable_failing(db, settings=health_settings)
-            store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
-            return report
         finally:
-            db.close()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _scan_with(
+    desk: Desk,
+    config: SourcesConfig,
+    sources: tuple[Source, ...],
+    pool: Executor,
+    *,
+    only: list[str] | None,
+    progress: Progress | None,
+    deadline: float,
+    health_settings: HealthSettings,
+) -> ScanReport:
+    db = store.open_db(desk.db_path)
+    try:
+        store.close_abandoned_runs(db)
+        store.sync_sources(db, config.sources)
+        if not only:  # health: sources switched off in the database are skipped
+            sources = health.active_sources(db, sources)
+        run_id = store.start_run(db, pid=os.getpid(), sources=len(sources))
+        started = datetime.now(VN_TZ)
+        outcomes = asyncio.run(
+            _scan_all(
+                db,
+                config,
+                sources,
+                pool,
+                db_path=desk.db_path,
+                run_id=run_id,
+                progress=progress,
+                deadline=deadline,
+            )
+        )
+        report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
+        # health: switch off the sources that have failed for too long
+        health.disable_failing(db, settings=health_settings)
+        store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
+        return report
+    finally:
+        db.close()
+
+
+def _start_workers(keywords_dir: Path | None, workers: int | None) -> ProcessPoolExecutor:
+    """The parsing and matching processes, started now so that their start-up (an interpreter,
+    imports, the keyword index: ~0.3 s each) overlaps the first requests instead of following
+    the first response."""
+    workers = workers or max(1, min(2, os.cpu_count() or 1))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(str(keywords_dir) if keywords_dir else None, os.getpid()),
+    )
+    for _ in range(workers):  # a process is spawned per task submitted while none is idle
+        pool.submit(os.getpid)
+    return pool
 
 
 async def _scan_all(
     db: store.Database,
     config: SourcesConfig,
     sources: tuple[Source, ...],
+    pool: Executor,
     *,
     db_path: Path,
     run_id: int,
-    keywords_dir: Path | None,
     progress: Progress | None,
     deadline: float,
-    workers: int | None,
 ) -> list[SourceOutcome]:
     states = store.source_states(db)
     writer = _Writer(db_path)
     results: dict[str, SourceOutcome] = {}
-    workers = workers or max(1, min(2, os.cpu_count() or 1))
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=init_worker,
-        initargs=(str(keywords_dir) if keywords_dir else None,),
-    )
     try:
         async with Fetcher(config.policy) as fetcher:
             tasks = {
@@ -172,7 +208,6 @@ async def _scan_all(
                 if progress:
                     progress(outcome)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         writer.close()
     return [results[s.name] for s in sources if s.name in results]
 
@@ -234,12 +269,12 @@ async def _scan_one(
             fresh = await _fill_bodies(
                 fetcher, pool, source, fresh, config.policy.fetch_articles_limit
             )
-        pairs = await loop.run_in_executor(pool, match_articles, fresh) if fresh else []
+        records = await loop.run_in_executor(pool, prepare_articles, fresh) if fresh else []
         return await writer.call(
             _store_source,
             run_id,
             source.name,
-            pairs,
+            records,
             _Fetched(
                 items=len(articles),
                 problem=parsed.problem,
@@ -306,13 +341,13 @@ def _store_source(
     db: store.Database,
     run_id: int,
     name: str,
-    pairs: list[tuple[Article, MatchResult | None]],
+    records: list[ArticleRecord],
     fetched: _Fetched,
 ) -> SourceOutcome:
     """One transaction: the source's new articles, hits, fetch state and run result."""
     now = store.now_iso()
     with db.atomic():
-        batch = store.store_articles(db, pairs, seen=now)
+        batch = store.store_records(db, records, seen=now)
         outcome = SourceOutcome(
             name,
             "ok",

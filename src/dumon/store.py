@@ -6,8 +6,6 @@ of a source's new articles, hits and fetch state, or none of them.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -16,8 +14,17 @@ from pathlib import Path
 
 import sqlite_utils
 
-from dumon import migrations, textnorm
+from dumon import migrations
 from dumon.models import VN_TZ, Article, MatchResult, Source, SourceOutcome
+from dumon.rows import (
+    ARTICLE_COLUMNS,
+    HIT_COLUMNS,
+    ArticleRecord,
+    article_record,
+    hit_rows,
+    match_columns,
+)
+from dumon.rows import to_iso as to_iso  # re-exported: readers format times with store.to_iso
 
 Database = sqlite_utils.Database
 
@@ -38,22 +45,8 @@ def now_iso() -> str:
     return datetime.now(VN_TZ).isoformat(timespec="seconds")
 
 
-def to_iso(value: datetime | None) -> str | None:
-    """ISO 8601 in Vietnam time, so text order is time order."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=VN_TZ)
-    return value.astimezone(VN_TZ).isoformat(timespec="seconds")
-
-
 def from_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def content_hash(article: Article) -> str:
-    text = f"{article.title}\n{article.summary}\n{article.body}"
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -88,38 +81,6 @@ def source_states(db: Database) -> dict[str, dict]:
 # --- articles ------------------------------------------------------------------------------
 
 
-def article_row(article: Article, match: MatchResult | None, *, first_seen: str) -> dict:
-    folded = textnorm.fold(" ".join(filter(None, (article.title, article.summary, article.body))))
-    row = {
-        "url": article.url,
-        "title": article.title,
-        "summary": article.summary,
-        "body": article.body,
-        "outlet": article.outlet,
-        "source": article.source,
-        "published": to_iso(article.published),
-        "first_seen": first_seen,
-        "content_hash": content_hash(article),
-        "folded": folded,
-        "external_id": article.external_id,
-    }
-    row.update(match_columns(match))
-    return row
-
-
-def match_columns(match: MatchResult | None) -> dict:
-    if match is None:
-        return {"edu": 0, "local": 0, "alert": 0, "severity": 0, "units": "[]", "themes": "[]"}
-    return {
-        "edu": int(match.edu),
-        "local": int(match.local),
-        "alert": int(match.alert),
-        "severity": match.severity,
-        "units": json.dumps(list(match.units), ensure_ascii=False),
-        "themes": json.dumps(list(match.themes), ensure_ascii=False),
-    }
-
-
 def known_urls(db: Database, urls: list[str]) -> set[str]:
     """The subset of urls already stored (chunked to stay under SQLite's variable limit)."""
     found: set[str] = set()
@@ -131,60 +92,26 @@ def known_urls(db: Database, urls: list[str]) -> set[str]:
     return found
 
 
-def insert_article(
-    db: Database, article: Article, match: MatchResult | None, *, seen: str
-) -> int | None:
-    """Store one article unless its URL is already known; return its id when new."""
-    row = article_row(article, match, first_seen=seen)
-    columns = list(row)
-    sql = (
-        f"insert into articles ({', '.join('[' + c + ']' for c in columns)}) "
-        f"values ({', '.join('?' for _ in columns)}) on conflict(url) do nothing"
-    )
-    cursor = db.execute(sql, [row[c] for c in columns])
-    return cursor.lastrowid if cursor.rowcount == 1 else None
-
-
-HIT_COLUMNS = ("article_id", "kind", "key", "term", "field", "start", "end", "score", "folded")
-_INSERT_HIT = (
-    f"insert into hits ({', '.join('[' + c + ']' for c in HIT_COLUMNS)}) "
-    f"values ({', '.join('?' for _ in HIT_COLUMNS)})"
+_INSERT_ARTICLE = (
+    f"insert into articles ({', '.join(f'[{c}]' for c in (*ARTICLE_COLUMNS, 'first_seen'))}) "
+    f"values ({', '.join('?' * (len(ARTICLE_COLUMNS) + 1))}) on conflict(url) do nothing"
 )
-
-
-def _hit_rows(article_id: int, match: MatchResult) -> list[tuple]:
-    return [
-        (
-            article_id,
-            hit.kind,
-            hit.key,
-            hit.term,
-            hit.field,
-            hit.start,
-            hit.end,
-            hit.score,
-            int(hit.folded),
-        )
-        for hit in match.hits
-    ]
+_INSERT_HIT = (
+    f"insert into hits (article_id, {', '.join(f'[{c}]' for c in HIT_COLUMNS)}) "
+    f"values (?, {', '.join('?' * len(HIT_COLUMNS))})"
+)
 
 
 def replace_hits(db: Database, article_id: int, match: MatchResult | None) -> int:
     db.execute("delete from hits where article_id = ?", [article_id])
-    if match is None or not match.hits:
-        return 0
-    db.conn.executemany(_INSERT_HIT, _hit_rows(article_id, match))
-    return len(match.hits)
+    rows = hit_rows(match)
+    db.conn.executemany(_INSERT_HIT, [(article_id, *row) for row in rows])
+    return len(rows)
 
 
 def update_match(db: Database, article_id: int, match: MatchResult) -> None:
     db["articles"].update(article_id, match_columns(match))
-    replace_hits(db, article_id, match if match.relevant else None)
-
-
-def counted_hits(match: MatchResult | None) -> int:
-    """Hits worth counting for a user: those of articles the matcher found relevant."""
-    return len(match.hits) if match is not None and match.relevant else 0
+    replace_hits(db, article_id, match)
 
 
 @dataclass(frozen=True)
@@ -197,18 +124,22 @@ def store_articles(
     db: Database, pairs: Iterable[tuple[Article, MatchResult | None]], *, seen: str
 ) -> StoredBatch:
     """Insert new articles with their hits; call inside the caller's transaction."""
+    return store_records(db, (article_record(a, m) for a, m in pairs), seen=seen)
+
+
+def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) -> StoredBatch:
+    """Insert prepared articles (see `rows`) unless their URL is known; inside a transaction."""
     new = 0
-    hit_rows: list[tuple] = []
-    for article, match in pairs:
-        article_id = insert_article(db, article, match, seen=seen)
-        if article_id is None:
+    hits: list[tuple] = []
+    for record in records:
+        cursor = db.conn.execute(_INSERT_ARTICLE, (*record.values, seen))
+        if cursor.rowcount != 1:
             continue
         new += 1
-        if match is not None and match.relevant:
-            hit_rows.extend(_hit_rows(article_id, match))
-    if hit_rows:  # one statement for the batch: per-article inserts dominated scan time
-        db.conn.executemany(_INSERT_HIT, hit_rows)
-    return StoredBatch(new, len(hit_rows))
+        hits.extend((cursor.lastrowid, *row) for row in record.hits)
+    if hits:  # one statement for the batch: per-article inserts dominated scan time
+        db.conn.executemany(_INSERT_HIT, hits)
+    return StoredBatch(new, len(hits))
 
 
 def iter_articles(db: Database, *, since: str | None = None, batch: int = 1000) -> Iterator[dict]:

@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dumon.models import Article, MatchResult, Source
+from dumon.rows import ArticleRecord, article_record
 
 _worker_matcher = None
 
 
-def init_worker(keywords_dir: str | None) -> None:
+def init_worker(keywords_dir: str | None, scan_pid: int) -> None:
     global _worker_matcher
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with_parent, args=(scan_pid,), daemon=True).start()
     _worker_matcher = load_matcher(Path(keywords_dir)) if keywords_dir else None
 
 
@@ -27,7 +28,8 @@ def _exit_with_parent(parent: int) -> None:
     """A worker whose scan was killed (OOM killer, SIGKILL) must not live on as an orphan.
 
     Workers are spawned (they inherit no socket, lock or database handle of the scan), so
-    their parent is the scan itself: a changed parent means the scan is gone.
+    their parent is the scan itself: a changed parent means the scan is gone. The scan's pid
+    is passed in, since the scan may die before this process gets this far.
     """
     while os.getppid() == parent:
         time.sleep(1)
@@ -61,6 +63,11 @@ def match_articles(
         )
         for a in articles
     ]
+
+
+def prepare_articles(articles: list[Article]) -> list[ArticleRecord]:
+    """Match the articles and build their database rows, ready for the scan's writer."""
+    return [article_record(a, m) for a, m in match_articles(articles)]
 
 
 @dataclass(frozen=True)

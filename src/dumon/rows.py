@@ -1,0 +1,106 @@
+"""An article's database row and hit rows, built without a database connection.
+
+Scan workers build them beside the matcher, in parallel and off the main process: the scan's
+writer then only executes SQL, and what crosses the process boundary is a few tuples per
+article instead of the article and its whole match explanation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from dumon import textnorm
+from dumon.models import VN_TZ, Article, MatchResult
+
+# The articles columns a scan writes, in the order of `ArticleRecord.values`; the time the
+# article was first seen is added by the writer, in the transaction that stores it.
+ARTICLE_COLUMNS = (
+    "url",
+    "title",
+    "summary",
+    "body",
+    "outlet",
+    "source",
+    "published",
+    "content_hash",
+    "folded",
+    "external_id",
+    "edu",
+    "local",
+    "alert",
+    "severity",
+    "units",
+    "themes",
+)
+# The hits columns after article_id, in the order of `ArticleRecord.hits`.
+HIT_COLUMNS = ("kind", "key", "term", "field", "start", "end", "score", "folded")
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    url: str
+    values: tuple  # ARTICLE_COLUMNS
+    hits: tuple[tuple, ...]  # HIT_COLUMNS; only for articles the matcher found relevant
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """ISO 8601 in Vietnam time, so text order is time order."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    return value.astimezone(VN_TZ).isoformat(timespec="seconds")
+
+
+def content_hash(article: Article) -> str:
+    text = f"{article.title}\n{article.summary}\n{article.body}"
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def match_columns(match: MatchResult | None) -> dict:
+    if match is None:
+        return {"edu": 0, "local": 0, "alert": 0, "severity": 0, "units": "[]", "themes": "[]"}
+    return {
+        "edu": int(match.edu),
+        "local": int(match.local),
+        "alert": int(match.alert),
+        "severity": match.severity,
+        "units": json.dumps(list(match.units), ensure_ascii=False),
+        "themes": json.dumps(list(match.themes), ensure_ascii=False),
+    }
+
+
+def article_record(article: Article, match: MatchResult | None) -> ArticleRecord:
+    folded = textnorm.fold(" ".join(filter(None, (article.title, article.summary, article.body))))
+    verdict = match_columns(match)
+    values = (
+        article.url,
+        article.title,
+        article.summary,
+        article.body,
+        article.outlet,
+        article.source,
+        to_iso(article.published),
+        content_hash(article),
+        folded,
+        article.external_id,
+        verdict["edu"],
+        verdict["local"],
+        verdict["alert"],
+        verdict["severity"],
+        verdict["units"],
+        verdict["themes"],
+    )
+    return ArticleRecord(article.url, values, hit_rows(match))
+
+
+def hit_rows(match: MatchResult | None) -> tuple[tuple, ...]:
+    """The hits worth storing: those of an article the matcher found relevant."""
+    if match is None or not match.relevant:
+        return ()
+    return tuple(
+        (h.kind, h.key, h.term, h.field, h.start, h.end, h.score, int(h.folded)) for h in match.hits
+    )
