@@ -22,7 +22,7 @@ class FetchPolicy:
 
     timeout: float = 20.0
     connect_timeout: float = 10.0
-    concurrency: int = 32
+    concurrency: int = 64
     per_host: int = 4
     max_redirects: int = 5
     max_bytes: int = 10_000_000
