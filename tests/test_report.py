@@ -237,3 +237,40 @@ def test_theme_display_names(db):
         "alerts": 0,
     }
     assert "Thi cử, tuyển sinh" in report_html(r)
+
+
+def _tags_from_articles(db):
+    return sorted(
+        db.execute(
+            "select a.id, 'unit', j.value, a.published from articles a, json_each(a.units) j "
+            "union all select a.id, 'theme', j.value, a.published "
+            "from articles a, json_each(a.themes) j"
+        ).fetchall()
+    )
+
+
+def test_stored_batches_keep_tags_and_counts_exact(db):
+    """Counts of a key already present grow; a repeated URL counts once; tags follow."""
+    first = db.execute("select outlet, source, published from articles where id = 1").fetchone()
+    outlet, source, published = first
+    twins = [
+        Article(
+            url=f"http://127.0.0.1/bai/lo-{i}",
+            title=f"Trường học ở Ninh Bình chuẩn bị ứng phó mưa lũ, bài {i}",
+            outlet=outlet,
+            published=datetime.fromisoformat(published),
+            source=source,
+        )
+        for i in range(3)
+    ]
+    match = MatchResult(True, True, False, units=(LHP,), themes=("co_so_vat_chat",))
+    for batch in (twins[:2], twins[1:]):  # the second batch repeats lo-1
+        with db.atomic():
+            stored = store.store_articles(db, [(a, match) for a in batch], seen="x")
+    assert stored.articles_new == 1
+    assert sorted(db.execute("select * from coverage").fetchall()) == _coverage_from_articles(db)
+    rows = db.execute("select article_id, kind, name, published from article_tags").fetchall()
+    assert sorted(rows) == _tags_from_articles(db)
+    assert db.execute(
+        "select count(*) from article_tags where name = 'co_so_vat_chat'"
+    ).fetchone() == (3,)

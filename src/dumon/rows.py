@@ -44,6 +44,8 @@ class ArticleRecord:
     url: str
     values: tuple  # ARTICLE_COLUMNS
     hits: tuple[tuple, ...]  # HIT_COLUMNS; only for articles the matcher found relevant
+    tags: tuple[tuple[str, str], ...]  # (kind, name) rows of article_tags: units, then themes
+    coverage_key: tuple  # the article's row of the coverage table (see migrations.m002)
 
 
 def to_iso(value: datetime | None) -> str | None:
@@ -94,7 +96,20 @@ def article_record(article: Article, match: MatchResult | None) -> ArticleRecord
         verdict["units"],
         verdict["themes"],
     )
-    return ArticleRecord(article.url, values, hit_rows(match))
+    units = match.units if match is not None else ()
+    themes = match.themes if match is not None else ()
+    published = values[ARTICLE_COLUMNS.index("published")]
+    coverage_key = (
+        (published or "")[:10],
+        article.outlet or "",
+        article.source or "",
+        verdict["alert"],
+        verdict["local"],
+        verdict["units"],
+        verdict["themes"],
+    )
+    tags = tuple(("unit", name) for name in units) + tuple(("theme", name) for name in themes)
+    return ArticleRecord(article.url, values, hit_rows(match), tags, coverage_key)
 
 
 def hit_rows(match: MatchResult | None) -> tuple[tuple, ...]:

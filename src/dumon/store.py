@@ -7,6 +7,7 @@ of a source's new articles, hits and fetch state, or none of them.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,6 +103,16 @@ _INSERT_HIT = (
 )
 
 
+_INSERT_TAG = "insert into article_tags (article_id, kind, name, published) values (?, ?, ?, ?)"
+_ADD_COVERAGE = (
+    "insert into coverage (day, outlet, source, alert, local, units, themes, n) "
+    "values (?, ?, ?, ?, ?, ?, ?, ?) "
+    "on conflict (day, outlet, source, alert, local, units, themes) "
+    "do update set n = n + excluded.n"
+)
+_PUBLISHED = ARTICLE_COLUMNS.index("published")
+
+
 def replace_hits(db: Database, article_id: int, match: MatchResult | None) -> int:
     db.execute("delete from hits where article_id = ?", [article_id])
     rows = hit_rows(match)
@@ -128,17 +139,29 @@ def store_articles(
 
 
 def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) -> StoredBatch:
-    """Insert prepared articles (see `rows`) unless their URL is known; inside a transaction."""
+    """Insert prepared articles (see `rows`) unless their URL is known; inside a transaction.
+
+    The only way articles enter the database: it also writes their ``article_tags`` and
+    ``coverage`` rows (migration m004), one statement per batch.
+    """
     new = 0
     hits: list[tuple] = []
+    tags: list[tuple] = []
+    coverage: Counter[tuple] = Counter()
     for record in records:
         cursor = db.conn.execute(_INSERT_ARTICLE, (*record.values, seen))
         if cursor.rowcount != 1:
             continue
         new += 1
-        hits.extend((cursor.lastrowid, *row) for row in record.hits)
-    if hits:  # one statement for the batch: per-article inserts dominated scan time
-        db.conn.executemany(_INSERT_HIT, hits)
+        article_id = cursor.lastrowid
+        hits.extend((article_id, *row) for row in record.hits)
+        published = record.values[_PUBLISHED]
+        tags.extend((article_id, kind, name, published) for kind, name in record.tags)
+        coverage[record.coverage_key] += 1
+    # One statement each for the batch: per-article statements dominated scan time.
+    db.conn.executemany(_INSERT_HIT, hits)
+    db.conn.executemany(_INSERT_TAG, tags)
+    db.conn.executemany(_ADD_COVERAGE, [(*key, n) for key, n in coverage.items()])
     return StoredBatch(new, len(hits))
 
 
