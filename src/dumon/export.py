@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from dumon.errors import QueryError
+from dumon.rows import HIT_COLUMNS
 
 FORMATS = ("csv", "jsonl")
 BATCH = 2000
@@ -36,7 +37,6 @@ ARTICLE_COLUMNS = (
     "units",
     "themes",
 )
-HIT_COLUMNS = ("kind", "key", "term", "field", "start", "end", "score", "folded")
 CSV_COLUMNS = (*[c if c != "published" else "date" for c in ARTICLE_COLUMNS], "hits")
 
 
