@@ -128,8 +128,10 @@ def test_disable_by_hand_and_unknown_names(faults, isolated_home):
     write_sources(isolated_home, [("tot", faults.url("/feed/4")), ("phu", faults.url("/feed/5"))])
     result = invoke("sources", "disable", "phu")
     assert result.exit_code == 0 and "Đã tắt nguồn phu" in result.output
-    report = run_scan(Desk(isolated_home))
+    announced: list[int] = []
+    report = run_scan(Desk(isolated_home), on_start=announced.append)
     assert [o.source for o in report.outcomes] == ["tot"]
+    assert announced == [1]  # the progress bar counts only the sources really read
     assert "/feed/5" not in faults.hits
     found = states(isolated_home)["phu"]
     assert found.status == "disabled" and "tắt bằng tay" in found.summary

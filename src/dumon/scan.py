@@ -75,8 +75,12 @@ def run_scan(
     progress: Progress | None = None,
     deadline: float | None = None,
     workers: int | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> ScanReport:
-    """Scan the desk's sources (or the named subset) and store what is new."""
+    """Scan the desk's sources (or the named subset) and store what is new.
+
+    `on_start` learns how many sources will be read, `progress` each one's outcome.
+    """
     config = load_sources(desk.sources_path)
     health_settings = load_settings(desk.settings_path).health  # health: validated up front
     sources = config.select(only)
@@ -92,6 +96,7 @@ def run_scan(
                 sources,
                 pool,
                 only=only,
+                on_start=on_start,
                 progress=progress,
                 deadline=deadline or config.policy.scan_deadline,
                 health_settings=health_settings,
@@ -107,6 +112,7 @@ def _scan_with(
     pool: Executor,
     *,
     only: list[str] | None,
+    on_start: Callable[[int], None] | None,
     progress: Progress | None,
     deadline: float,
     health_settings: HealthSettings,
@@ -117,6 +123,8 @@ def _scan_with(
         store.sync_sources(db, config.sources)
         if not only:  # health: sources switched off in the database are skipped
             sources = health.active_sources(db, sources)
+        if on_start:
+            on_start(len(sources))
         run_id = store.start_run(db, pid=os.getpid(), sources=len(sources))
         started = datetime.now(VN_TZ)
         outcomes = asyncio.run(

@@ -60,14 +60,13 @@ def register(app: typer.Typer) -> None:
         console = _console()
         try:
             desk = resolve_home(ctx.obj.home)
-            from dumon.config import load_sources
-
-            total = len(load_sources(desk.sources_path).select(source))
             if as_json:
                 report = run_scan(desk, only=source, deadline=deadline)
             else:
-                with scan_progress(console, total) as advance:
-                    report = run_scan(desk, only=source, progress=advance, deadline=deadline)
+                with scan_progress(console) as (start, advance):
+                    report = run_scan(
+                        desk, only=source, on_start=start, progress=advance, deadline=deadline
+                    )
         except DumonError as error:
             raise fail(error) from None
         if as_json:

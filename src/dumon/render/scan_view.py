@@ -42,10 +42,16 @@ def scan_json(report: ScanReport) -> str:
 
 
 @contextmanager
-def scan_progress(console: Console, total: int) -> Iterator[Callable[[SourceOutcome], None]]:
-    """A progress bar on a terminal; a no-op callback elsewhere (cron mail stays clean)."""
+def scan_progress(
+    console: Console,
+) -> Iterator[tuple[Callable[[int], None], Callable[[SourceOutcome], None]]]:
+    """A progress bar on a terminal, no-op callbacks elsewhere (cron mail stays clean).
+
+    Yields (start, advance): the scan calls `start` with the number of sources it will
+    really read (switched-off ones are not counted), then `advance` once per source.
+    """
     if not console.is_terminal:
-        yield lambda outcome: None
+        yield (lambda total: None), (lambda outcome: None)
         return
     columns = (
         TextColumn("Đang quét"),
@@ -55,12 +61,15 @@ def scan_progress(console: Console, total: int) -> Iterator[Callable[[SourceOutc
         TextColumn("{task.description}"),
     )
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("", total=total)
+        task = progress.add_task("", total=None)
+
+        def start(total: int) -> None:
+            progress.update(task, total=total)
 
         def advance(outcome: SourceOutcome) -> None:
             progress.update(task, advance=1, description=Text(outcome.source).plain)
 
-        yield advance
+        yield start, advance
 
 
 def print_scan_report(console: Console, report: ScanReport) -> None:
