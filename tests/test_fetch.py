@@ -292,6 +292,26 @@ def test_robots_disallow_is_respected_and_fetched_once(loopback):
     assert loopback.hits("/robots.txt") == 1
 
 
+def test_robots_crawl_delay_spaces_requests_to_that_host(loopback):
+    loopback.route("/robots.txt", body="User-agent: *\nCrawl-delay: 1\n")
+    started: list[float] = []
+
+    def handler(request):
+        started.append(time.monotonic())
+        return Reply(body="ok")
+
+    for path in ("/a", "/b", "/c"):
+        loopback.route(path, handler=handler)
+
+    async def run():
+        async with Fetcher(FAST) as f:
+            return await asyncio.gather(*(f.fetch(loopback.url(p)) for p in ("/a", "/b", "/c")))
+
+    assert all(r.ok for r in asyncio.run(run()))
+    gaps = [b - a for a, b in zip(sorted(started), sorted(started)[1:], strict=False)]
+    assert len(gaps) == 2 and min(gaps) >= 0.9
+
+
 def test_robots_ignored_when_policy_says_so(loopback):
     loopback.route("/robots.txt", body="User-agent: *\nDisallow: /\n")
     url = loopback.route("/page", body="ok").url("/page")

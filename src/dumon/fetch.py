@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _ROBOTS_MAX_BYTES = 512_000
 _ROBOTS_AGENT = "dumon"
+# A Crawl-delay above this is read as this: a scan reads a host's few feeds, not its site,
+# and an hour's delay would hold the whole scan.
+_MAX_CRAWL_DELAY = 10.0
 _READ_CHUNK = 65_536
 
 
@@ -68,6 +71,7 @@ class Fetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._next_request: dict[str, float] = {}  # by origin, for robots.txt Crawl-delay
 
     async def __aenter__(self) -> Fetcher:
         self._ssl = httpx.create_ssl_context()  # once: loading the CA bundle costs ~60 ms
@@ -172,8 +176,10 @@ class Fetcher:
         current = url
         seen = {current}
         for _hop in range(self.policy.max_redirects + 1):
-            if self.policy.respect_robots and not await self._allowed(current):
-                raise _Failure("robots", "robots.txt không cho phép")
+            if self.policy.respect_robots:
+                if not await self._allowed(current):
+                    raise _Failure("robots", "robots.txt không cho phép")
+                await self._crawl_delay(current)
             response = await self._exchange(current, conditional)
             if isinstance(response, FetchResult):
                 return FetchResult(
@@ -288,6 +294,20 @@ class Fetcher:
                 self._robots[origin] = await self._load_robots(origin)
         rules = self._robots[origin]
         return rules is None or rules.can_fetch(_ROBOTS_AGENT, url)
+
+    async def _crawl_delay(self, url: str) -> None:
+        """Space the requests to a host by its robots.txt Crawl-delay (capped, see below)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        rules = self._robots.get(origin)
+        delay = rules.crawl_delay(_ROBOTS_AGENT) if rules is not None else None
+        if not delay or parts.path == "/robots.txt":
+            return
+        async with self._robots_locks.setdefault(origin, asyncio.Lock()):  # one slot at a time
+            wait = self._next_request.get(origin, 0.0) - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_request[origin] = time.monotonic() + min(float(delay), _MAX_CRAWL_DELAY)
 
     async def _load_robots(self, origin: str) -> RobotFileParser | None:
         """Parsed rules, or None (everything allowed) when the host has no usable robots.txt."""
