@@ -52,6 +52,20 @@ def test_gzip_body_is_decompressed(loopback):
     assert fetch(url).content == raw
 
 
+def test_gzip_of_several_members_is_read_whole(loopback):
+    first, second = f"<rss>{TITLE}".encode(), f"{TITLE}</rss>".encode()
+    body = gzip.compress(first) + gzip.compress(second)  # as `cat a.gz b.gz` writes it
+    url = loopback.route("/gz2", body=body, headers={**RSS, "Content-Encoding": "gzip"}).url("/gz2")
+    assert fetch(url).content == first + second
+
+
+def test_a_bomb_in_a_later_gzip_member_is_stopped_too(loopback):
+    body = gzip.compress(b"<rss>") + gzip.compress(b"\0" * 5_000_000)
+    url = loopback.route("/bomb2", body=body, headers={"Content-Encoding": "gzip"}).url("/bomb2")
+    result = fetch(url, FetchPolicy(**{**FAST.__dict__, "max_bytes": 100_000}))
+    assert result.error_kind == "too_large"
+
+
 def test_raw_deflate_body_is_decompressed(loopback):
     raw = TITLE.encode() * 20
     packer = zlib.compressobj(wbits=-15)

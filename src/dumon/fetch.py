@@ -369,6 +369,15 @@ class _Decoder:
             )
             self._z = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
         self._fed = self._fed or bool(data)
+        out = self._inflate(data, limit)
+        # gzip allows several members one after the other (`cat a.gz b.gz`): go on with the next.
+        while self._z.eof and self._z.unused_data[:2] == b"\x1f\x8b" and len(out) <= limit:
+            rest = self._z.unused_data
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            out += self._inflate(rest, limit - len(out))
+        return out
+
+    def _inflate(self, data: bytes, limit: int) -> bytes:
         try:
             out = self._z.decompress(data, max(1, limit))
         except zlib.error as exc:
