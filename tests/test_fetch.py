@@ -49,7 +49,10 @@ def test_gzip_body_is_decompressed(loopback):
     url = loopback.route(
         "/gz", body=gzip.compress(raw), headers={**RSS, "Content-Encoding": "gzip"}
     ).url("/gz")
-    assert fetch(url).content == raw
+    result = fetch(url)
+    assert result.content == raw
+    assert "content-encoding" not in result.headers  # they describe what is handed on
+    assert result.headers.get("content-length") in (None, str(len(raw)))
 
 
 def test_gzip_of_several_members_is_read_whole(loopback):

@@ -252,6 +252,8 @@ class Fetcher:
             if status >= 400 or status < 200:
                 raise _status_failure(status, headers.get("retry-after"))
             content = await self._read_capped(response, headers)
+            if headers.pop("content-encoding", "identity").strip().lower() != "identity":
+                headers.pop("content-length", None)  # described the compressed body
             return FetchResult(
                 url=url, status=FetchStatus.OK, http_status=status, headers=headers, content=content
             )
