@@ -104,3 +104,45 @@ def test_a_span_over_punctuation_covers_the_original_punctuation():
     start = prepared.norm.index("sở gd đt nam định")
     o_start, o_end = prepared.span(start, start + len("sở gd đt nam định"))
     assert original[o_start:o_end] == original
+
+
+# Normalisation is built from a cache of whitespace-separated tokens (the costliest step of
+# matching otherwise); it must give what the two rewrites give over the whole text.
+TRICKY = [
+    "",
+    "   ",
+    "…",
+    " Hoà-bình, THUỶ! ",
+    "quý QUÝ qúy thuý",
+    "kỹ_năng _ x_",
+    "a\u00a0b\u200bc\ufeffd",
+    "“Trường THPT” – Hải Hậu…",
+    "\tTP.HCM\n\u2028Lý do\r\n",
+    "(hoà)(hoà) hoà. HOÀ",
+    "uý ỷ y Y kỳ-thi",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_the_normalised_text_is_the_two_rewrites_over_the_whole_text(text, monkeypatch):
+    from dumon import textnorm
+
+    expected = textnorm._NONWORD_RE.sub(" ", canonical_tones(text.lower()))
+    assert prepare(text).norm == expected
+    assert prepare(text).norm == expected  # again, now from the token cache
+    monkeypatch.setattr(textnorm, "_TOKENS", {})
+    monkeypatch.setattr(textnorm, "_TOKENS_MAX", 2)  # a full cache is emptied, not grown
+    assert prepare(text + " " + text).norm == textnorm._NONWORD_RE.sub(
+        " ", canonical_tones((text + " " + text).lower())
+    )
+    assert len(textnorm._TOKENS) <= 2
+
+
+def test_one_decomposed_word_in_a_long_text_maps_back():
+    word = unicodedata.normalize("NFD", "Giao Thuỷ")
+    original = "Học sinh " * 200 + word + " đoạt giải, " * 50
+    prepared = prepare(original)
+    start = prepared.norm.index("giao thủy")
+    o_start, o_end = prepared.span(start, start + len("giao thủy"))
+    assert original[o_start:o_end] == word
+    assert len(prepared.norm) < len(original)

@@ -50,6 +50,11 @@ class Desk:
     def lock_path(self) -> Path:
         return self.root / "scan.lock"
 
+    @property
+    def cache_dir(self) -> Path:
+        """What dumon can rebuild at any time (the compiled keyword profile)."""
+        return self.root / ".dumon-cache"
+
 
 def resolve_home(home: Path | str | None = None) -> Desk:
     """The desk named by the option, the environment or the current folder."""

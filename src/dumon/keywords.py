@@ -4,7 +4,8 @@ Owns: the profile records (units, places, themes, alerts, exclusions), their val
 ConfigError(file, line, problem, fix), the automatic expansion of abbreviation families so a
 name is written once ("Sở GDĐT" also finds "Sở Giáo dục và Đào tạo", "THPT A Hải Hậu" also
 "Trường THPT Hải Hậu A"), the list of searched terms, and ``lint_keywords`` for
-``dumon keywords check``. Matching itself is in ``matching.py``.
+``dumon keywords check``. The Term and Exclusion records are in ``terms.py``; matching itself
+is in ``matching.py``.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dumon.errors import ConfigError
+from dumon.terms import Exclusion, Term
 from dumon.textnorm import normalize
-from dumon.yamlload import LineMap, load_yaml_with_lines
+
+if TYPE_CHECKING:
+    from dumon.yamlload import LineMap
 
 log = logging.getLogger(__name__)
 
@@ -106,18 +110,6 @@ class Alert:
 
 
 @dataclass(frozen=True)
-class Exclusion:
-    key: str
-    name: str
-    path: Path
-    line: int | None
-    terms: tuple[str, ...] = ()
-    cancels: tuple[str, ...] = ("place",)
-    scope: str = "span"
-    requires_any: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class KeywordProfile:
     folder: Path
     units: tuple[Unit, ...] = ()
@@ -125,34 +117,6 @@ class KeywordProfile:
     themes: tuple[Theme, ...] = ()
     alerts: tuple[Alert, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
-
-
-@dataclass(frozen=True)
-class Term:
-    """One normalised surface form to search, and what a hit on it means."""
-
-    kind: str  # unit, place, theme, alert, exclusion, context (an exclusion's requires_any)
-    key: str  # the entry's key
-    label: str  # what a Hit reports as key: a unit's or place's name, else the entry key
-    text: str  # the normalised form searched
-    written: str  # the form as written in the file, before expansion
-    path: Path
-    line: int | None
-    valid_from: date | None = None
-    valid_until: date | None = None
-    generic: bool = False
-    ambiguous: bool = False
-    role: str = ""  # themes: strong | weak
-    severity: int = 0
-    name_start: int = 0  # units: where the name starts after the type words (fuzzy part)
-    region: str | None = None
-    place_kind: str = ""
-    first_word: str = ""
-
-    def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_until is None or day <= self.valid_until
-        )
 
 
 @dataclass(frozen=True)
@@ -420,6 +384,8 @@ _READERS: dict[str, Callable[[_Reader, list[Any], int], Any]] = {
 
 def load_keywords(folder: Path | str) -> KeywordProfile:
     """Read every ``*.yaml`` under the folder into a validated profile."""
+    from dumon.yamlload import load_yaml_with_lines  # a matcher read from its cache needs no YAML
+
     folder = Path(folder)
     if not folder.is_dir():
         raise ConfigError(

@@ -4,7 +4,8 @@ Owns: the automaton over every searched form, candidate verification (exact afte
 normalisation; accent-folded only where a field has no diacritics; a fuzzy check for one wrong
 diacritic in a long unit name), word boundaries and the "thị trường is not a school" guards,
 the rules (validity dates, generic units, ambiguous places, exclusions, the longer unit wins)
-and the decisions ``edu``, ``local``, ``alert`` with lines that explain them.
+and the decisions ``edu``, ``local``, ``alert`` with lines that explain them; and the cache of
+a compiled profile (JSON in the desk, keyed by a digest of the keyword files and of this code).
 
 Aho-Corasick automata hold every searched form padded with spaces, so only whole words match
 and the cost per article does not grow with the number of terms: the exact forms for accented
@@ -16,17 +17,30 @@ that is what stops "lạm thu" from matching "làm thủ tục" and "Vụ Bản"
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import sys
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 
-from dumon.keywords import KeywordProfile, Term, build_terms, load_keywords
 from dumon.models import VN_TZ, Hit, MatchResult, as_date
+from dumon.terms import Exclusion, Term
 from dumon.textnorm import Prepared, fold, has_diacritics
+
+if TYPE_CHECKING:
+    from dumon.keywords import KeywordProfile
+
+log = logging.getLogger(__name__)
 
 FIELDS = ("title", "summary", "body", "url")
 FOLDED_SCORE = 80.0  # an accent-less hit: counted, but ranked below any exact or fuzzy one
@@ -61,9 +75,10 @@ class _Index:
     """One automaton over space-padded patterns, and the terms behind each pattern."""
 
     def __init__(self, keyed: dict[str, list[Term]]) -> None:
+        self.patterns = list(keyed)
         self.entries = [tuple(terms) for terms in keyed.values()]
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(list(keyed), matchkind=ahocorasick_rs.MatchKind.Standard)
+            ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
             if keyed
             else None
         )
@@ -102,7 +117,8 @@ class Matcher:
     """
 
     def __init__(self, profile: KeywordProfile) -> None:
-        self.profile = profile
+        from dumon.keywords import build_terms  # not needed by a matcher read from its cache
+
         self._terms = build_terms(profile)
         fuzzy = [t for t in self._terms if _fuzzy_ok(t)]
         # The exact automaton also holds the type words of fuzzy-eligible names ("trường
@@ -119,10 +135,73 @@ class Matcher:
         self._fuzzy = _index(fuzzy, lambda t: fold(t.text))
         self._severity = {a.key: a.severity for a in profile.alerts}
         self._exclusions = {x.key: x for x in profile.exclusions}
+        self._empty: dict[tuple[str, ...], MatchResult] = {}
 
     @classmethod
-    def from_folder(cls, folder: Path | str) -> Matcher:
-        return cls(load_keywords(folder))
+    def from_folder(cls, folder: Path | str, *, cache_dir: Path | None = None) -> Matcher:
+        """Compile the folder's profile. With ``cache_dir``, reuse the compiled form saved there
+        while the keyword files and the code that compiles them are unchanged: building is
+        most of the start-up of a ``dumon match``."""
+        if cache_dir is None:
+            return cls(_load(folder))
+        folder = Path(folder)
+        key = _cache_key(folder)
+        where = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+        path = cache_dir / f"matcher-{where}.json"
+        if key is not None:
+            cached = _read_cache(path, key, folder)
+            if cached is not None:
+                return cached
+        matcher = cls(_load(folder))  # stale or no cache: errors name file and line
+        if key is not None:
+            _write_cache(path, key, matcher._state(folder))
+        return matcher
+
+    def _state(self, folder: Path) -> dict[str, Any]:
+        """The compiled profile as JSON data: terms by position, and the files they come from
+        by position and relative to the folder (which may be named another way next time)."""
+        number = {id(t): i for i, t in enumerate(self._terms)}
+        exclusions = list(self._exclusions.values())
+        files = dict.fromkeys(x.path for x in [*self._terms, *exclusions])
+        paths = [str(p.relative_to(folder)) for p in files]
+        where = {p: i for i, p in enumerate(files)}
+
+        def index(found: _Index) -> list[Any]:
+            return [
+                [p, [number[id(t)] for t in e]]
+                for p, e in zip(found.patterns, found.entries, strict=True)
+            ]
+
+        return {
+            "paths": paths,
+            "terms": [_encode(t, where) for t in self._terms],
+            "exact": index(self._exact),
+            "prefix_ids": sorted(self._prefix_ids),
+            "folded": index(self._folded),
+            "fuzzy": index(self._fuzzy),
+            "severity": self._severity,
+            "exclusions": [_encode(x, where) for x in exclusions],
+        }
+
+    @classmethod
+    def _from_state(cls, state: dict[str, Any], folder: Path) -> Matcher:
+        paths = [folder / p for p in state["paths"]]
+        terms = list(map(_decoder(Term, paths), state["terms"]))
+
+        def index(rows: list[Any]) -> _Index:
+            return _Index({p: [terms[i] for i in ids] for p, ids in rows})
+
+        matcher = cls.__new__(cls)
+        matcher._terms = terms
+        matcher._exact = index(state["exact"])
+        matcher._prefix_ids = frozenset(state["prefix_ids"])
+        matcher._folded = index(state["folded"])
+        matcher._fuzzy = index(state["fuzzy"])
+        matcher._severity = dict(state["severity"])
+        exclusions = list(map(_decoder(Exclusion, paths), state["exclusions"]))
+        matcher._exclusions = {x.key: x for x in exclusions}
+        matcher._empty = {}
+        return matcher
 
     def terms(self) -> list[Term]:
         """Every surface form searched, in profile order."""
@@ -140,12 +219,11 @@ class Matcher:
     ) -> MatchResult:
         """Decide about one article. ``published`` None means today (current names apply)."""
         day = as_date(published)
-        rules: list[str] = []
         if day is None:
             day = datetime.now(VN_TZ).date()
-            rules.append(f"Không có ngày đăng: xét theo tên còn hiệu lực hôm nay ({day}).")
+            rules = [f"Không có ngày đăng: xét theo tên còn hiệu lực hôm nay ({day})."]
         else:
-            rules.append(f"Ngày xét: {day}.")
+            rules = [f"Ngày xét: {day}."]
         if outlet:
             rules.append(f"Nguồn: {outlet}.")
         accented: list[tuple[str, str]] = []
@@ -158,7 +236,23 @@ class Matcher:
             self._find(accented, True, day, rules, found)
         if plain:
             self._find(plain, False, day, rules, found)
+        if not found:  # most articles of a general feed: nothing to weigh
+            return self._nothing(rules)
         return self._decide(_prefer_longer(found), day, rules)
+
+    def _nothing(self, rules: list[str]) -> MatchResult:
+        """The result of an article without hits; the same few rules recur, so it is kept."""
+        key = tuple(rules)
+        result = self._empty.get(key)
+        if result is None:
+            if len(self._empty) >= 1024:
+                self._empty.clear()
+            rules.append(f"edu: không — {_NOTHING}.")
+            rules.append("local: không — không phải tin giáo dục.")
+            result = self._empty[key] = MatchResult(
+                edu=False, local=False, alert=False, rules=tuple(dict.fromkeys(rules))
+            )
+        return result
 
     # ------------------------------------------------------------------ candidates
 
@@ -172,18 +266,16 @@ class Matcher:
     ) -> None:
         """Hits in fields of one kind (all accented, or all without diacritics), searched as
         one text; the separator keeps any term from spanning two fields."""
-        starts = []
-        pos = 0
-        for _, text in parts:
-            starts.append(pos)
-            pos += len(text) + len(_SEP)
-        prepared = Prepared(_SEP.join(text for _, text in parts))
+        prepared = Prepared(parts[0][1] if len(parts) == 1 else _SEP.join([t for _, t in parts]))
         norm = prepared.norm
         candidates: list[tuple[Term, int, int, float]] = []
         if accented:
+            found_exact = self._exact.find(" " + norm + " ")
+            if not found_exact:
+                return
             entries, prefix_ids = self._exact.entries, self._prefix_ids
             typed = False
-            for index, start, end in self._exact.find(" " + norm + " "):
+            for index, start, end in found_exact:
                 if index in prefix_ids:
                     typed = True
                 for term in entries[index]:
@@ -201,6 +293,11 @@ class Matcher:
                 for term in self._folded.entries[index]:
                     score = 100.0 if surface == term.text else FOLDED_SCORE
                     candidates.append((term, start, end - 2, score))
+        starts = []
+        pos = 0
+        for _, text in parts:
+            starts.append(pos)
+            pos += len(text) + len(_SEP)
         for term, start, end, score in candidates:
             if term.first_word in _GUARDS and not _guard_ok(term, prepared, start, accented):
                 continue
@@ -224,12 +321,6 @@ class Matcher:
     # ------------------------------------------------------------------ rules
 
     def _decide(self, found: list[tuple[Hit, Term]], day: date, rules: list[str]) -> MatchResult:
-        if not found:  # most articles of a general feed: nothing to weigh
-            rules.append(f"edu: không — {_NOTHING}.")
-            rules.append("local: không — không phải tin giáo dục.")
-            return MatchResult(
-                edu=False, local=False, alert=False, rules=tuple(dict.fromkeys(rules))
-            )
         found, cancel_edu = self._apply_exclusions(found, rules)
         places = [(h, t) for h, t in found if h.kind == "place"]
         units = [(h, t) for h, t in found if h.kind == "unit"]
@@ -342,6 +433,102 @@ class Matcher:
             names = ", ".join(sorted({f"{h.kind} '{h.key}'" for h, _ in victims})) or "không có gì"
             rules.append(f"Loại trừ '{excl.key}' ('{hit.term}', {hit.field}): hủy {names}.")
         return [(h, t) for h, t in found if id(h) not in cancelled], cancel_edu
+
+
+# ------------------------------------------------------------------ the compiled-profile cache
+
+_CACHE_FORMAT = 1  # the layout of the cache file; the code itself is hashed into the key
+_CACHE_CODE = ("keywords.py", "matching.py", "terms.py", "textnorm.py", "yamlload.py")
+
+
+def _load(folder: Path | str) -> KeywordProfile:
+    from dumon import keywords  # not needed by a matcher read from its cache
+
+    return keywords.load_keywords(folder)
+
+
+def _cache_key(folder: Path) -> str | None:
+    """A digest of everything the compiled profile depends on: every keywords file, the code
+    that reads and compiles them, and the Python that runs it. None when unreadable."""
+    if not folder.is_dir():
+        return None  # loading reports it
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}\0{sys.version}\0".encode())
+    try:
+        here = Path(__file__).parent
+        code = [(name, here / name) for name in _CACHE_CODE]
+        data = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml"))
+        for name, file in [*code, *((str(f.relative_to(folder)), f) for f in data)]:
+            content = file.read_bytes()
+            digest.update(f"{name}\0{len(content)}\0".encode())
+            digest.update(content)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path, key: str, folder: Path) -> Matcher | None:
+    """The cached matcher, or None when missing, stale or unreadable (then it is rebuilt)."""
+    try:
+        data = json.loads(path.read_bytes())
+        if data["key"] != key:
+            return None
+        return Matcher._from_state(data["state"], folder)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        log.info("profile cache %s unreadable (%s): rebuilding it", path, exc)
+        return None
+
+
+def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
+    """Save atomically; a desk we cannot write to only loses the speed-up."""
+    text = json.dumps({"key": key, "state": state}, ensure_ascii=False, separators=(",", ":"))
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, path)
+    except OSError as exc:
+        log.info("profile cache %s not written: %s", path, exc)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
+def _encode(record: Any, paths: dict[Path, int]) -> list[Any]:
+    """A Term or an Exclusion as a JSON list in field order (paths by their position)."""
+    out: list[Any] = []
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        if isinstance(value, Path):
+            value = paths[value]
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out.append(value)
+    return out
+
+
+def _decoder(kind: type[Any], paths: list[Path]) -> Callable[[list[Any]], Any]:
+    """The inverse of :func:`_encode` for one record type (field order is guarded by hashing
+    terms.py into the cache key)."""
+    fields = dataclasses.fields(kind)
+    steps: list[tuple[int, Callable[[Any], Any]]] = []
+    for i, field in enumerate(fields):
+        if field.name == "path":
+            steps.append((i, paths.__getitem__))
+        elif field.name.startswith("valid_"):
+            steps.append((i, lambda v: v if v is None else date.fromisoformat(v)))
+        elif str(field.type).startswith("tuple"):
+            steps.append((i, tuple))
+
+    def decode(values: list[Any]) -> Any:
+        if len(values) != len(fields):
+            raise ValueError(f"{kind.__name__}: {len(values)} values for {len(fields)} fields")
+        args = list(values)
+        for i, convert in steps:
+            args[i] = convert(args[i])
+        return kind(*args)
+
+    return decode
 
 
 def _fuzzy_score(term: Term, surface: str) -> float | None:

@@ -128,11 +128,10 @@ class Prepared:
         low = text.lower()
         if len(low) != len(text):  # İ lowers to i + a combining dot: keep one char per char
             low = "".join(c.lower()[0] for c in text)
-        low = canonical_tones(low)
         self._low = low
         self._char_map = char_map
         self._runs: tuple[list[int], list[int]] | None = None
-        self.norm = _NONWORD_RE.sub(" ", low)
+        self.norm = _collapse(low)
         self._folded: str | None = None
 
     @property
@@ -167,24 +166,87 @@ class Prepared:
         return starts, list(accumulate(removed))
 
 
+# Normalised words of each whitespace-separated token seen. Text is made of a few thousand
+# distinct syllables, so a lookup per token replaces two regex passes over every character
+# (the costliest step of matching); cleared when full, so memory stays bounded.
+_TOKENS: dict[str, str] = {}
+_TOKENS_MAX = 200_000
+
+
+def _collapse(low: str) -> str:
+    """``_NONWORD_RE.sub(" ", canonical_tones(low))``, built from cached tokens."""
+    tokens = low.split()
+    known = list(map(_TOKENS.get, tokens))
+    if None in known:
+        known = [_learn(t) if w is None else w for t, w in zip(tokens, known, strict=True)]
+    words = " ".join(filter(None, known))
+    if not words:
+        return " " if low else ""
+    head, tail = low[0], low[-1]
+    if not (head.isalnum() or head == "_"):
+        words = " " + words
+    if not (tail.isalnum() or tail == "_"):
+        words += " "
+    return words
+
+
+def _learn(token: str) -> str:
+    """The normalised words of a token not seen before, remembered."""
+    if len(_TOKENS) >= _TOKENS_MAX:
+        _TOKENS.clear()
+    # Whitespace is non-word, so rewriting a token alone is rewriting it in place: both
+    # rewrites look only inside words and at their edges.
+    text = token if token.isalnum() else _NONWORD_RE.sub(" ", token).strip()
+    if not text.isascii() or "y" in text or "Y" in text:  # else no rewrite can apply
+        text = canonical_tones(text)
+    _TOKENS[token] = text
+    return text
+
+
 def prepare(text: str) -> Prepared:
     """Normalise a field once for matching."""
     return Prepared(text)
 
 
 def _nfc_with_map(text: str) -> tuple[str, list[int]]:
-    """NFC one grapheme cluster at a time, remembering where each output char came from."""
+    """NFC one grapheme cluster at a time, remembering where each output char came from.
+
+    Only clusters with combining marks are composed one by one; the stretches between them
+    are copied whole when already in NFC, so a long body with a few decomposed letters does
+    not cost a Python step per character."""
     out: list[str] = []
     char_map: list[int] = []
-    i = 0
     n = len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
-            j += 1
-        composed = unicodedata.normalize("NFC", text[i:j])
+    combining = unicodedata.combining
+    marks = [i for i, c in enumerate(map(combining, text)) if c]
+    done = 0  # text[:done] is in out
+    k = 0
+    while k < len(marks):
+        start = marks[k] - 1 if marks[k] > 0 else 0  # the base before the marks
+        end = marks[k] + 1
+        k += 1
+        while k < len(marks) and marks[k] == end:
+            end += 1
+            k += 1
+        _copy_stretch(text, done, start, out, char_map)
+        composed = unicodedata.normalize("NFC", text[start:end])
         out.append(composed)
-        char_map.extend([i] * len(composed))
-        i = j
+        char_map.extend([start] * len(composed))
+        done = end
+    _copy_stretch(text, done, n, out, char_map)
     char_map.append(n)
     return "".join(out), char_map
+
+
+def _copy_stretch(text: str, start: int, end: int, out: list[str], char_map: list[int]) -> None:
+    """Clusters of one character each: NFC of each alone, which is the stretch itself when
+    the stretch is already in NFC."""
+    stretch = text[start:end]
+    if unicodedata.is_normalized("NFC", stretch):
+        out.append(stretch)
+        char_map.extend(range(start, end))
+        return
+    for i in range(start, end):
+        composed = unicodedata.normalize("NFC", text[i])
+        out.append(composed)
+        char_map.extend([i] * len(composed))

@@ -1,25 +1,21 @@
 """Commands ``dumon match`` and ``dumon keywords list|check``: try the matcher by hand.
 
-``match --jsonl`` is also the batch interface (one JSON line out per line in, streamed), so
-its start-up must stay light: the matcher and JSON code are imported inside the commands.
+``match --jsonl``, the batch interface, runs in ``cli/batch.py``; the matcher is imported
+inside the commands.
 """
 
 from __future__ import annotations
 
-import io
-import os
-from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from dumon.cli import fail
+from dumon.cli.batch import load_matcher, parse_date, result_json, run_jsonl
 from dumon.errors import ConfigError, DumonError, QueryError
 
 if TYPE_CHECKING:
-    from dumon.matching import Matcher
     from dumon.models import MatchResult
 
 keywords_app = typer.Typer(
@@ -38,126 +34,6 @@ def _keywords_dir(ctx: typer.Context, keywords: Path | None) -> Path:
     from dumon.desk import resolve_home
 
     return resolve_home(ctx.obj.home if ctx.obj else None).keywords_dir
-
-
-def _parse_date(value: str | None, where: str) -> date | datetime | None:
-    """An ISO date or datetime; None stays None (the matcher then uses today's names)."""
-    if value is None or value == "":
-        return None
-    try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (ValueError, TypeError):
-        raise QueryError(
-            f"{where}: ngày '{value}' không hợp lệ. Cách sửa: viết YYYY-MM-DD hoặc "
-            "YYYY-MM-DDTHH:MM:SS+07:00"
-        ) from None
-
-
-def _result_json(result: MatchResult, item_id: Any = None, full: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {} if item_id is None and full else {"id": item_id}
-    out.update(
-        edu=result.edu,
-        local=result.local,
-        alert=result.alert,
-        units=list(result.units),
-        themes=list(result.themes),
-    )
-    if full:
-        out.update(severity=result.severity, alerts=list(result.alerts))
-    out["hits"] = [
-        {
-            "kind": h.kind,
-            "key": h.key,
-            "term": h.term,
-            "field": h.field,
-            "start": h.start,
-            "end": h.end,
-            "score": h.score,
-        }
-        for h in result.hits
-    ]
-    if full:
-        out["rules"] = list(result.rules)
-    return out
-
-
-_CHUNK = 200  # lines per task when several processes share the work
-_EMPTY = ',"edu":false,"local":false,"alert":false,"units":[],"themes":[],"hits":[]}\n'
-_worker_matcher: Matcher | None = None  # set in the parent just before the workers fork
-
-
-def _match_lines(chunk: list[tuple[int, str]], matcher: Matcher | None = None) -> tuple[str, int]:
-    """The output lines of a chunk of (line number, input line), and how many were bad."""
-    import json
-
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    match = (matcher or _worker_matcher).match  # type: ignore[union-attr]
-    out: list[str] = []
-    bad = 0
-    for number, line in chunk:
-        item_id = None
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("dòng không phải một đối tượng JSON")
-            item_id = item.get("id")
-            result = match(
-                title=item.get("title") or "",
-                summary=item.get("summary") or "",
-                body=item.get("body") or "",
-                url=item.get("url") or "",
-                outlet=item.get("outlet") or "",
-                published=_parse_date(item.get("date"), f"dòng {number}"),
-            )
-        except (ValueError, TypeError, DumonError) as exc:
-            bad += 1
-            message = exc.message if isinstance(exc, DumonError) else f"dòng {number}: {exc}"
-            out.append(dumps({"id": item_id, "error": message}) + "\n")
-            continue
-        if not result.hits:  # most lines: no need to build and encode a dict
-            out.append('{"id":' + dumps(item_id) + _EMPTY)
-        else:
-            out.append(dumps(_result_json(result, item_id)) + "\n")
-    return "".join(out), bad
-
-
-def _chunks(source: TextIO, size: int) -> Iterator[list[tuple[int, str]]]:
-    chunk: list[tuple[int, str]] = []
-    for number, line in enumerate(source, 1):
-        if line.strip():
-            chunk.append((number, line))
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
-
-
-def _run_jsonl(matcher: Matcher, source: TextIO, out: TextIO, jobs: int = 1) -> int:
-    """Stream one output line per input line, in order; a bad line gets an error object.
-    Returns the number of bad lines. With jobs > 1, forked workers share the matching."""
-    import multiprocessing
-
-    global _worker_matcher
-    bad = 0
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _worker_matcher = matcher
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for text, errors in pool.imap(_match_lines, _chunks(source, _CHUNK)):
-                    out.write(text)
-                    bad += errors
-        finally:
-            _worker_matcher = None
-    else:
-        for chunk in _chunks(source, 1):  # line by line: output follows input at once
-            text, errors = _match_lines(chunk, matcher)
-            out.write(text)
-            bad += errors
-    out.flush()
-    return bad
 
 
 def _read_page(url: str) -> tuple[str, str]:
@@ -243,43 +119,22 @@ def register(app: typer.Typer) -> None:
                     "--url, --jsonl"
                 )
             )
+        if jsonl is not None:
+            try:
+                code = run_jsonl(
+                    home=ctx.obj.home if ctx.obj else None,
+                    keywords=keywords,
+                    jsonl=jsonl,
+                    jobs=jobs,
+                )
+            except DumonError as error:
+                raise fail(error) from None
+            if code:
+                raise typer.Exit(code)
+            return
         try:
-            from dumon.matching import Matcher
-
-            matcher = Matcher.from_folder(_keywords_dir(ctx, keywords))
-            if jsonl is not None:
-                import sys
-
-                workers = min(jobs or 8, os.cpu_count() or 1, 8)
-                out = sys.stdout
-                if (out.encoding or "").lower().replace("-", "") != "utf8":
-                    out.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]  # cron: C locale
-                try:
-                    if str(jsonl) == "-":
-                        source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
-                        try:
-                            bad = _run_jsonl(matcher, source, out, workers)
-                        finally:
-                            source.detach()  # leave sys.stdin open
-                    else:
-                        with jsonl.open(encoding="utf-8-sig") as source:
-                            bad = _run_jsonl(matcher, source, out, workers)
-                except OSError as exc:
-                    raise QueryError(
-                        f"không đọc được {jsonl} ({exc.strerror}). Cách sửa: kiểm tra đường dẫn"
-                    ) from None
-                except UnicodeDecodeError:
-                    raise QueryError(
-                        f"{'dữ liệu vào (stdin)' if str(jsonl) == '-' else jsonl} không phải văn "
-                        "bản UTF-8. Cách sửa: lưu lại tệp với bảng mã UTF-8"
-                    ) from None
-                if bad:
-                    typer.echo(
-                        f'Lỗi: {bad} dòng không đọc được (xem các dòng có "error").', err=True
-                    )
-                    raise typer.Exit(1)
-                return
-            published = _parse_date(on, "--date")
+            matcher = load_matcher(ctx.obj.home if ctx.obj else None, keywords)
+            published = parse_date(on, "--date")
             fields = {"title": text or ""}
             if file is not None:
                 try:
@@ -308,9 +163,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Liệt kê mọi cách viết được tìm (đã mở rộng viết tắt)."""
         try:
-            from dumon.matching import Matcher
-
-            terms = Matcher.from_folder(_keywords_dir(ctx, keywords)).terms()
+            terms = load_matcher(ctx.obj.home if ctx.obj else None, keywords).terms()
         except DumonError as error:
             raise fail(error) from None
         if as_json:
@@ -355,7 +208,7 @@ def _print_result(
     if as_json:
         import json
 
-        typer.echo(json.dumps(_result_json(result, full=True), ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(result_json(result, full=True), ensure_ascii=False, indent=1))
         return
     lines = explain(result, fields)
     if not full:

@@ -1,0 +1,295 @@
+"""``dumon match --jsonl``: the batch interface, one JSON line out per line in, in order.
+
+Kept free of Typer (and of pydantic, which Typer imports to check options): other programs
+start it once per batch, so its start-up is part of every batch. ``dumon.cli.main`` calls
+:func:`run_jsonl` directly for the plain form of the command line; the Typer command calls it
+too. Lines are shared between forked processes a block at a time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import io
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+
+from dumon.errors import DeskError, DumonError, QueryError
+
+if TYPE_CHECKING:
+    from dumon.matching import Matcher
+    from dumon.models import MatchResult
+
+
+def load_matcher(home: Path | None, keywords: Path | None) -> Matcher:
+    """The compiled profile, through the desk's cache when there is a desk to keep it in."""
+    from dumon.desk import resolve_home
+    from dumon.matching import Matcher
+
+    try:
+        desk = resolve_home(home)
+    except DeskError:
+        if keywords is None:
+            raise
+        desk = None  # --keywords without a desk: compile every time
+    folder = keywords if keywords is not None else desk.keywords_dir  # type: ignore[union-attr]
+    return Matcher.from_folder(folder, cache_dir=desk.cache_dir if desk else None)
+
+
+def run_jsonl(*, home: Path | None, keywords: Path | None, jsonl: Path, jobs: int | None) -> int:
+    """``dumon match --jsonl``: match every line of the file ('-' is stdin) onto stdout.
+
+    Returns the exit code (1 when some lines could not be read); raises DumonError. Also
+    called by ``dumon.cli.main`` without Typer, so it takes plain values, not a context.
+    """
+    matcher = load_matcher(home, keywords)
+    workers = min(jobs or 8, _cpus(), 8)
+    out = sys.stdout
+    if (out.encoding or "").lower().replace("-", "") != "utf8":
+        out.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]  # cron: C locale
+    shared = workers > 1 and hasattr(os, "fork")
+    try:
+        if str(jsonl) == "-" and shared:
+            bad = _run_shared(matcher, sys.stdin.buffer, out, workers)
+        elif str(jsonl) == "-":
+            source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+            try:
+                bad = _run_lines(matcher, source, out)
+            finally:
+                source.detach()  # leave sys.stdin open
+        elif shared:
+            with jsonl.open("rb") as binary:
+                bad = _run_shared(matcher, binary, out, workers)
+        else:
+            with jsonl.open(encoding="utf-8-sig") as source:
+                bad = _run_lines(matcher, source, out)
+    except OSError as exc:
+        raise QueryError(
+            f"không đọc được {jsonl} ({exc.strerror}). Cách sửa: kiểm tra đường dẫn"
+        ) from None
+    except (UnicodeDecodeError, _NotUtf8):
+        raise QueryError(
+            f"{'dữ liệu vào (stdin)' if str(jsonl) == '-' else jsonl} không phải văn "
+            "bản UTF-8. Cách sửa: lưu lại tệp với bảng mã UTF-8"
+        ) from None
+    if bad:
+        print(f'Lỗi: {bad} dòng không đọc được (xem các dòng có "error").', file=sys.stderr)
+        return 1
+    return 0
+
+
+def parse_date(value: str | None, where: str) -> date | datetime | None:
+    """An ISO date or datetime; None stays None (the matcher then uses today's names)."""
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (ValueError, TypeError):
+        raise QueryError(
+            f"{where}: ngày '{value}' không hợp lệ. Cách sửa: viết YYYY-MM-DD hoặc "
+            "YYYY-MM-DDTHH:MM:SS+07:00"
+        ) from None
+
+
+def result_json(result: MatchResult, item_id: Any = None, full: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {} if item_id is None and full else {"id": item_id}
+    out.update(
+        edu=result.edu,
+        local=result.local,
+        alert=result.alert,
+        units=list(result.units),
+        themes=list(result.themes),
+    )
+    if full:
+        out.update(severity=result.severity, alerts=list(result.alerts))
+    out["hits"] = [
+        {
+            "kind": h.kind,
+            "key": h.key,
+            "term": h.term,
+            "field": h.field,
+            "start": h.start,
+            "end": h.end,
+            "score": h.score,
+        }
+        for h in result.hits
+    ]
+    if full:
+        out["rules"] = list(result.rules)
+    return out
+
+
+_EMPTY = ',"edu":false,"local":false,"alert":false,"units":[],"themes":[],"hits":[]}\n'
+_BLOCK_BYTES = 32_000_000  # input read before it is shared out between processes
+_MIN_SHARE_BYTES = 200_000  # less input per process than this is not worth a fork
+
+
+@functools.cache
+def _json() -> tuple[Callable[[str], Any], Callable[[Any], str]]:
+    """JSON in and out, made once: with --jobs 1 each line is a call of its own."""
+    import json
+
+    return json.loads, json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _match_lines(chunk: list[tuple[int, str]], matcher: Matcher) -> tuple[str, int]:
+    """The output lines of a chunk of (line number, input line), and how many were bad."""
+    loads, dumps = _json()
+    match = matcher.match
+    out: list[str] = []
+    bad = 0
+    for number, line in chunk:
+        item_id = None
+        try:
+            item = loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("dòng không phải một đối tượng JSON")
+            item_id = item.get("id")
+            result = match(
+                title=item.get("title") or "",
+                summary=item.get("summary") or "",
+                body=item.get("body") or "",
+                url=item.get("url") or "",
+                outlet=item.get("outlet") or "",
+                published=parse_date(item.get("date"), f"dòng {number}"),
+            )
+        except (ValueError, TypeError, DumonError) as exc:
+            bad += 1
+            message = exc.message if isinstance(exc, DumonError) else f"dòng {number}: {exc}"
+            out.append(dumps({"id": item_id, "error": message}) + "\n")
+            continue
+        if not result.hits:  # most lines: no need to build and encode a dict
+            out.append('{"id":' + dumps(item_id) + _EMPTY)
+        else:
+            out.append(dumps(result_json(result, item_id)) + "\n")
+    return "".join(out), bad
+
+
+def _cpus() -> int:
+    """CPUs this process may run on (a container or taskset may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _run_lines(matcher: Matcher, source: TextIO, out: TextIO) -> int:
+    """Line by line, so output follows input; returns the number of bad lines."""
+    bad = 0
+    for number, line in enumerate(source, 1):
+        if line.strip():
+            text, errors = _match_lines([(number, line)], matcher)
+            out.write(text)
+            bad += errors
+    out.flush()
+    return bad
+
+
+def _run_shared(matcher: Matcher, binary: BinaryIO, out: TextIO, jobs: int) -> int:
+    """A block of input at a time, cut into consecutive shares: this process matches the
+    first, forked copies the others; returns the number of bad lines.
+
+    The block stays bytes until each process decodes its own share: decoding is most of the
+    cost of reading, and done here it would keep the other processes waiting.
+    """
+    import gc
+
+    bad = 0
+    lines_before = 0
+    first = True
+    gc.freeze()  # the compiled profile is shared with the forks, not copied or scanned
+    try:
+        while data := binary.read(_BLOCK_BYTES):
+            data += binary.readline()  # finish the last line: shares are cut after a newline
+            if first and data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8) :]
+            first = False
+            if b"\r" in data:  # as a text reader does: \r\n and a lone \r end a line
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            bad += _match_shared(matcher, data, lines_before, out, jobs)
+            lines_before += data.count(b"\n")
+    finally:
+        gc.unfreeze()
+    out.flush()
+    return bad
+
+
+class _NotUtf8(Exception):
+    """A share of the input could not be decoded (told by the process that matched it)."""
+
+
+def _numbered(data: bytes, lines_before: int) -> list[tuple[int, str]]:
+    """The non-blank lines of a share, numbered as lines of the whole input."""
+    lines = data.decode("utf-8").split("\n")
+    return [(n, line) for n, line in enumerate(lines, lines_before + 1) if line.strip()]
+
+
+def _match_shared(matcher: Matcher, data: bytes, lines_before: int, out: TextIO, jobs: int) -> int:
+    """Match a block in up to ``jobs`` processes and write the lines in input order.
+
+    Forked, not spawned: a fork starts at once with the compiled profile and the block in
+    memory, and this command holds no lock or socket a child could inherit. Each child writes
+    its lines to an unlinked temporary file and leaves with ``os._exit``, so nothing of the
+    parent (buffers, exit handlers) runs twice.
+    """
+    import signal
+    import tempfile
+    from contextlib import ExitStack
+
+    shares = max(1, min(jobs, len(data) // _MIN_SHARE_BYTES))
+    bounds = [0]
+    for i in range(1, shares):
+        cut = data.find(b"\n", max(bounds[-1], len(data) * i // shares)) + 1
+        bounds.append(cut or len(data))
+    bounds.append(len(data))
+    out.flush()  # a child must not inherit unwritten output
+    children: list[tuple[int, Any]] = []
+    running: set[int] = set()
+    with ExitStack() as spools:
+        try:
+            for i in range(1, shares):
+                spool = spools.enter_context(tempfile.TemporaryFile())
+                pid = os.fork()
+                if pid == 0:  # the child
+                    status = 1
+                    try:
+                        share = data[bounds[i] : bounds[i + 1]]
+                        before = lines_before + data.count(b"\n", 0, bounds[i])
+                        try:
+                            text, errors = _match_lines(_numbered(share, before), matcher)
+                            spool.write(f"{errors}\n{text}".encode())
+                        except UnicodeDecodeError:
+                            spool.write(b"utf-8\n")
+                        spool.flush()
+                        status = 0
+                    except Exception:
+                        import traceback
+
+                        traceback.print_exc()
+                    finally:
+                        os._exit(status)
+                running.add(pid)
+                children.append((pid, spool))
+            text, bad = _match_lines(_numbered(data[: bounds[1]], lines_before), matcher)
+            out.write(text)
+            for pid, spool in children:
+                _, status = os.waitpid(pid, 0)
+                running.discard(pid)
+                if status != 0:
+                    raise RuntimeError(f"a matching process failed (wait status {status})")
+                spool.seek(0)
+                errors, _, text = spool.read().decode().partition("\n")
+                if errors == "utf-8":
+                    raise _NotUtf8
+                out.write(text)
+                bad += int(errors)
+        finally:
+            for pid in running:  # only when this process is failing: leave no child behind
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+    return bad

@@ -1,0 +1,141 @@
+"""The Typer app: the top-level group, the global options, and commands built on demand.
+
+Each area registers its commands from its own module (``cli/core.py``, ``cli/match.py``…);
+a module is imported only when one of its commands is looked up, so a command does not pay for
+the others (Rich, the scan). ``--help`` builds them all to list them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping, MutableMapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import typer.core
+import typer.main
+from typer import _click as click
+
+from dumon.cli import log_to_stderr
+
+# Modules that add commands to the app, in help order; each defines `register(app)`.
+COMMAND_MODULES = (
+    "dumon.cli.core",
+    "dumon.cli.match",
+    "dumon.cli.digest",
+    "dumon.cli.reading",
+    "dumon.cli.upkeep",
+)
+# Each top-level command, in help order, and the modules that build it (`sources` gets
+# commands from two). A test checks this against what the modules register.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "init": ("dumon.cli.core",),
+    "scan": ("dumon.cli.core",),
+    "import": ("dumon.cli.core",),
+    "rematch": ("dumon.cli.core",),
+    "match": ("dumon.cli.match",),
+    "digest": ("dumon.cli.digest",),
+    "search": ("dumon.cli.reading",),
+    "report": ("dumon.cli.reading",),
+    "export": ("dumon.cli.reading",),
+    "cron": ("dumon.cli.upkeep",),
+    "doctor": ("dumon.cli.upkeep",),
+    "sources": ("dumon.cli.core", "dumon.cli.upkeep"),
+    "keywords": ("dumon.cli.match",),
+    "db": ("dumon.cli.upkeep",),
+}
+
+
+class _Registry:
+    """Command modules imported on demand, registered once into one staging app."""
+
+    def __init__(self) -> None:
+        self.loaded: set[str] = set()
+        # Settings that shape how commands are built (help markup) must be the app's own.
+        self.staging = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+        self.built: dict[str, click.Command] = {}
+
+    def command(self, name: str) -> click.Command:
+        wanted = [m for m in COMMAND_MODULES if m in COMMANDS[name] and m not in self.loaded]
+        for module in wanted:  # in COMMAND_MODULES order: `sources` needs core before upkeep
+            importlib.import_module(module).register(self.staging)
+            self.loaded.add(module)
+        if wanted or name not in self.built:
+            self.built = dict(typer.main.get_group(self.staging).commands)
+        return self.built[name]
+
+
+_registry = _Registry()
+
+
+class _LazyCommands(MutableMapping[str, "click.Command"]):
+    """The group's commands: every name is known at once, each built when first read."""
+
+    def __init__(self, eager: Mapping[str, click.Command]) -> None:
+        self._commands = dict(eager)
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._commands:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._commands[name] = _registry.command(name)
+        return self._commands[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._commands[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._commands[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys([*COMMANDS, *self._commands]))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _LazyGroup(typer.core.TyperGroup):
+    """The top-level group, importing a command's module only when the command is used."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _LazyCommands(self.commands)
+
+
+app = typer.Typer(
+    name="dumon",
+    cls=_LazyGroup,
+    help="dumon — theo dõi báo chí cho Sở Giáo dục và Đào tạo (press monitor).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class State:
+    """Options of the callback, shared with the commands through the Typer context."""
+
+    home: Path | None = None
+    verbose: int = 0
+
+
+@app.callback()
+def _callback(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home", help="Thư mục làm việc (desk). Mặc định: $DUMON_HOME hoặc thư mục hiện tại."
+        ),
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="Ghi log chi tiết.")
+    ] = 0,
+) -> None:
+    state = State()
+    state.home = home
+    state.verbose = verbose
+    ctx.obj = state
+    log_to_stderr(verbose)

@@ -1,0 +1,275 @@
+"""`dumon match --jsonl` as a batch: shared between processes, started without Typer's parsing,
+the compiled profile kept in the desk, and only the commands used imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import dumon.cli.batch as cli_batch
+from dumon.cli import _batch_options, app
+from dumon.cli.typer_app import COMMANDS
+from support.keywords import FIXTURE_KEYWORDS
+
+KW = ["--keywords", str(FIXTURE_KEYWORDS)]
+TITLES = [
+    "Sở GD&ĐT Nam Định công bố điểm chuẩn",
+    "Giá vàng tăng mạnh",
+    "Học sinh huyện Vụ Bản đuối nước",
+    "not json",
+    "Thép Xanh Nam Định thắng",
+]
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False, **kwargs)
+
+
+def write_lines(path: Path, count: int) -> Path:
+    lines = []
+    for i in range(count):
+        title = TITLES[i % len(TITLES)]
+        item = {"id": i, "title": title, "date": "2024-06-01" if i % 2 else None}
+        lines.append(title if title == "not json" else json.dumps(item, ensure_ascii=False))
+        if i % 7 == 0:
+            lines.append("   ")  # blank lines are skipped but still counted in line numbers
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["2", "3"])
+def test_lines_shared_between_forked_processes_come_out_in_input_order(tmp_path, monkeypatch, jobs):
+    source = write_lines(tmp_path / "in.jsonl", 95)
+    one = run("match", *KW, "--jobs", "1", "--jsonl", str(source))
+    monkeypatch.setattr(cli_batch, "_MIN_SHARE_BYTES", 100)  # fork even for a few lines
+    monkeypatch.setattr(cli_batch, "_BLOCK_BYTES", 1500)  # and in several blocks
+    many = run("match", *KW, "--jobs", jobs, "--jsonl", str(source))
+    assert one.exit_code == many.exit_code == 1
+    assert many.stdout == one.stdout
+    assert many.stderr == one.stderr == 'Lỗi: 19 dòng không đọc được (xem các dòng có "error").\n'
+    out = [json.loads(line) for line in many.stdout.splitlines()]
+    assert [o.get("id") for o in out if "error" not in o] == [i for i in range(95) if i % 5 != 3]
+    assert out[3]["error"].startswith("dòng 5:")  # line numbers of the file, blanks included
+
+
+@pytest.mark.parametrize(
+    ("case", "encode"),
+    [
+        ("windows line ends", lambda text: text.replace("\n", "\r\n").encode()),
+        ("old mac line ends", lambda text: text.replace("\n", "\r").encode()),
+        ("byte order mark", lambda text: b"\xef\xbb\xbf" + text.encode()),
+        ("no final newline", lambda text: text.rstrip("\n").encode()),
+        ("not utf-8 near the end", lambda text: text.encode() + "Nam Định\n".encode("utf-16")),
+        ("not utf-8 at the start", lambda text: "Nam Định\n".encode("utf-16") + text.encode()),
+    ],
+)
+def test_shared_input_is_read_as_the_line_by_line_reader_reads_it(
+    tmp_path, monkeypatch, case, encode
+):
+    text = write_lines(tmp_path / "lines.jsonl", 60).read_text(encoding="utf-8")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(encode(text))
+    one = run("match", *KW, "--jobs", "1", "--jsonl", str(source))
+    monkeypatch.setattr(cli_batch, "_MIN_SHARE_BYTES", 100)
+    monkeypatch.setattr(cli_batch, "_BLOCK_BYTES", 1500)
+    for args in (["--jsonl", str(source)], ["--jsonl", "-"]):
+        two = run("match", *KW, "--jobs", "2", *args, input=source.read_bytes())
+        assert two.exit_code == one.exit_code, case
+        if one.exit_code == 2:  # the whole input is refused, naming the file or stdin
+            assert "không phải văn bản UTF-8" in two.stderr
+        else:
+            assert (two.stdout, two.stderr) == (one.stdout, one.stderr), case
+
+
+def test_a_failing_matching_process_fails_the_run(tmp_path, monkeypatch):
+    source = write_lines(tmp_path / "in.jsonl", 40)
+    monkeypatch.setattr(cli_batch, "_MIN_SHARE_BYTES", 100)
+    parent = os.getpid()
+    real = cli_batch._match_lines
+
+    def crash_in_children(chunk, matcher):
+        if os.getpid() != parent:
+            raise MemoryError("a child ran out of memory")
+        return real(chunk, matcher)
+
+    monkeypatch.setattr(cli_batch, "_match_lines", crash_in_children)
+    with pytest.raises(RuntimeError, match="matching process failed"):
+        run("match", *KW, "--jobs", "2", "--jsonl", str(source))
+
+
+def test_match_keeps_the_compiled_profile_in_the_desk(isolated_home, tmp_path, monkeypatch):
+    shutil.copytree(FIXTURE_KEYWORDS, isolated_home / "keywords")
+    source = write_lines(tmp_path / "in.jsonl", 5)
+    first = run("match", "--jsonl", str(source))
+    assert len(list((isolated_home / ".dumon-cache").iterdir())) == 1
+
+    def no_loading(folder):
+        raise AssertionError("the profile was compiled again")
+
+    monkeypatch.setattr("dumon.keywords.load_keywords", no_loading)
+    assert run("match", "--jsonl", str(source)).stdout == first.stdout
+    assert run("keywords", "list", "--json").exit_code == 0
+
+
+def test_keywords_outside_any_desk_still_match(tmp_path, monkeypatch):
+    monkeypatch.setenv("DUMON_HOME", str(tmp_path / "no-such-desk"))
+    result = run("match", *KW, "--json", "--text", "Sở GDĐT Ninh Bình họp", "--date", "2025-08-01")
+    assert json.loads(result.stdout)["units"] == ["Sở GDĐT Ninh Bình"]
+    assert not (tmp_path / "no-such-desk").exists()
+
+
+# ----------------------------------------------------------------------------- without Typer
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["match", "--jsonl", "-"],
+            {"home": None, "verbose": 0, "jsonl": Path("-"), "keywords": None, "jobs": None},
+        ),
+        (
+            ["--home=/d", "-vv", "match", "--jobs", "2", "--keywords=k", "--jsonl", "a.jsonl"],
+            {"home": Path("/d"), "verbose": 2, "jsonl": Path("a.jsonl"), "keywords": Path("k"),
+             "jobs": 2},
+        ),
+        (
+            ["--verbose", "-v", "match", "--jsonl=x"],
+            {"home": None, "verbose": 2, "jsonl": Path("x"), "keywords": None, "jobs": None},
+        ),
+    ],
+)  # fmt: skip
+def test_the_plain_batch_command_line_is_recognised(args, expected):
+    assert _batch_options(args) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["match"],
+        ["match", "--text", "x"],
+        ["match", "--jsonl", "x", "--explain"],
+        ["match", "--jsonl", "x", "--help"],
+        ["match", "--jsonl"],
+        ["match", "--jsonl", ""],
+        ["match", "--jsonl", "--jobs", "2"],
+        ["match", "--jsonl", "x", "--jobs", "0"],
+        ["match", "--jsonl", "x", "--jobs", "two"],
+        ["match", "--jsonl", "x", "--jsonl", "y"],
+        ["match", "--jsonl", "x", "-v"],
+        ["--home", "d", "--home", "e", "match", "--jsonl", "x"],
+        ["--help", "match", "--jsonl", "x"],
+        ["rematch", "--jsonl", "x"],
+        ["match", "--jsonl", "x", "extra"],
+    ],
+)
+def test_any_other_command_line_is_left_to_typer(args):
+    assert _batch_options(args) is None
+
+
+# The console script, in a fresh process that says at exit which modules it imported.
+RUN_MAIN = """
+import atexit, json, os, sys
+out = os.environ["MODULES_FILE"]
+atexit.register(lambda: open(out, "w", encoding="utf-8").write(json.dumps(sorted(sys.modules))))
+sys.argv = ["dumon", *sys.argv[1:]]
+from dumon.cli import main
+main()
+"""
+
+
+def dumon(tmp_path, *args, stdin=None, env=None):
+    modules = tmp_path / "modules.json"
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_MAIN, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {}), "MODULES_FILE": str(modules)},
+    )
+    return result, set(json.loads(modules.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["good", "bad lines", "no such file", "no desk", "bad jobs"],
+)
+def test_the_batch_path_answers_exactly_as_typer_does(tmp_path, case):
+    source = write_lines(tmp_path / "in.jsonl", 12)
+    args = ["match", *KW, "--jsonl", "-"]
+    stdin = "\n".join(
+        json.dumps({"id": i, "title": t}, ensure_ascii=False) for i, t in enumerate(TITLES[:3])
+    )
+    env = {}
+    if case == "bad lines":
+        args[-1] = str(source)
+    elif case == "no such file":
+        args[-1] = str(tmp_path / "missing.jsonl")
+    elif case == "no desk":
+        args = ["match", "--jsonl", str(source)]
+        env = {"DUMON_HOME": str(tmp_path / "no-such-desk")}
+    elif case == "bad jobs":
+        args = [*args, "--jobs", "0"]
+    expected = CliRunner(env=env).invoke(app, args, input=stdin)
+    actual, imported = dumon(tmp_path, *args, stdin=stdin, env=env)
+    assert actual.returncode == expected.exit_code
+    assert actual.stdout == expected.stdout
+    assert actual.stderr == expected.stderr
+    if case != "bad jobs":  # the batch path: no pydantic, no Rich, no other command
+        heavy = {"typer", "pydantic", "rich", "yaml", "dumon.cli.core", "dumon.cli.match"}
+        if case not in ("no such file", "no desk"):  # the profile comes from the cache
+            heavy.add("dumon.keywords")
+        assert not imported & heavy
+
+
+# ----------------------------------------------------------------------------- lazy commands
+
+
+LOOK_UP = """
+import json, sys
+import typer, typer.main
+from dumon.cli.typer_app import _Registry
+command = _Registry().command(sys.argv[1])
+print(json.dumps(sorted(getattr(command, "commands", {}))))
+"""
+REGISTER_ALL = """
+import importlib, json
+import typer, typer.main
+from dumon.cli.typer_app import COMMAND_MODULES
+staging = typer.Typer()
+for name in COMMAND_MODULES:
+    importlib.import_module(name).register(staging)
+group = typer.main.get_group(staging)
+print(json.dumps({k: sorted(getattr(c, "commands", {})) for k, c in group.commands.items()}))
+"""
+
+
+def python(script, *args):
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_each_command_built_alone_is_the_command_built_with_all_modules():
+    everything = python(REGISTER_ALL)
+    assert list(COMMANDS) == list(everything)  # help order, and no command left out
+    for name in COMMANDS:  # each in a fresh process: nothing loaded by an earlier lookup
+        assert python(LOOK_UP, name) == everything[name], name
+
+
+def test_a_command_imports_only_its_own_modules(tmp_path):
+    result, imported = dumon(tmp_path, "doctor", "--help")
+    assert result.returncode == 0 and "Kiểm tra thư mục làm việc" in result.stdout
+    assert {"dumon.cli.upkeep", "dumon.cli.core"} <= imported  # doctor, and the sources group
+    assert not imported & {"dumon.cli.match", "dumon.cli.digest", "dumon.cli.reading"}
