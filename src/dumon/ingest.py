@@ -103,7 +103,7 @@ def import_jsonl(
     if matcher is None and desk.keywords_dir.is_dir():
         from dumon.matching import Matcher
 
-        matcher = Matcher.from_folder(desk.keywords_dir)
+        matcher = Matcher.from_folder(desk.keywords_dir, cache_dir=desk.cache_dir)
 
     report = ImportReport()
     db = store.open_db(desk.db_path)

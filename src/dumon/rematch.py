@@ -69,7 +69,7 @@ def rematch(
     if matcher is None:
         from dumon.matching import Matcher
 
-        matcher = Matcher.from_folder(desk.keywords_dir)
+        matcher = Matcher.from_folder(desk.keywords_dir, cache_dir=desk.cache_dir)
     report = RematchReport(applied=not dry_run)
     db = store.open_db(desk.db_path)
     try:

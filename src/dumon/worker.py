@@ -18,10 +18,11 @@ from dumon.rows import ArticleRecord, article_record
 _worker_matcher = None
 
 
-def init_worker(keywords_dir: str | None, scan_pid: int) -> None:
+def init_worker(keywords_dir: str | None, cache_dir: str | None, scan_pid: int) -> None:
     global _worker_matcher
     threading.Thread(target=_exit_with_parent, args=(scan_pid,), daemon=True).start()
-    _worker_matcher = load_matcher(Path(keywords_dir)) if keywords_dir else None
+    if keywords_dir:
+        _worker_matcher = load_matcher(Path(keywords_dir), Path(cache_dir) if cache_dir else None)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -36,10 +37,10 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def load_matcher(keywords_dir: Path):
+def load_matcher(keywords_dir: Path, cache_dir: Path | None = None):
     from dumon.matching import Matcher
 
-    return Matcher.from_folder(keywords_dir)
+    return Matcher.from_folder(keywords_dir, cache_dir=cache_dir)
 
 
 def match_articles(
