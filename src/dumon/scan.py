@@ -1,8 +1,8 @@
 """The scan use case: fetch every source, parse, match, store; one report per run.
 
-Fetching runs on one asyncio loop (global and per-host limits live in the Fetcher); parsing
-and matching are CPU work, so they run in worker processes and never stall the fetch loop;
-storing happens on the loop's thread, one transaction per source.
+Fetching runs on one asyncio loop (global and per-host limits live in the Fetcher); parsing,
+matching and building the database rows are CPU work, so they run in worker processes and never
+stall the fetch loop; storing happens on a writer thread of its own, one transaction per source.
 """
 
 from __future__ import annotations
