@@ -176,10 +176,8 @@ class Fetcher:
         current = url
         seen = {current}
         for _hop in range(self.policy.max_redirects + 1):
-            if self.policy.respect_robots:
-                if not await self._allowed(current):
-                    raise _Failure("robots", "robots.txt không cho phép")
-                await self._crawl_delay(current)
+            if self.policy.respect_robots and not await self._obey_robots(current):
+                raise _Failure("robots", "robots.txt không cho phép")
             response = await self._exchange(current, conditional)
             if isinstance(response, FetchResult):
                 return FetchResult(
@@ -284,8 +282,9 @@ class Fetcher:
         parts.append(tail)
         return b"".join(parts)
 
-    async def _allowed(self, url: str) -> bool:
-        """Whether robots.txt of the URL's host lets us fetch it; fetched once per host."""
+    async def _obey_robots(self, url: str) -> bool:
+        """Whether robots.txt of the URL's host lets us fetch it (read once per host); when it
+        does, wait for the host's Crawl-delay (capped, see above) since the last request."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
         if parts.path == "/robots.txt":
@@ -295,21 +294,18 @@ class Fetcher:
             if origin not in self._robots:
                 self._robots[origin] = await self._load_robots(origin)
         rules = self._robots[origin]
-        return rules is None or rules.can_fetch(_ROBOTS_AGENT, url)
-
-    async def _crawl_delay(self, url: str) -> None:
-        """Space the requests to a host by its robots.txt Crawl-delay (capped, see below)."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
-        rules = self._robots.get(origin)
-        delay = rules.crawl_delay(_ROBOTS_AGENT) if rules is not None else None
-        if not delay or parts.path == "/robots.txt":
-            return
-        async with self._robots_locks.setdefault(origin, asyncio.Lock()):  # one slot at a time
-            wait = self._next_request.get(origin, 0.0) - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._next_request[origin] = time.monotonic() + min(float(delay), _MAX_CRAWL_DELAY)
+        if rules is None:
+            return True
+        if not rules.can_fetch(_ROBOTS_AGENT, url):
+            return False
+        delay = rules.crawl_delay(_ROBOTS_AGENT)
+        if delay:
+            async with lock:  # one request at a time claims the next slot
+                wait = self._next_request.get(origin, 0.0) - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._next_request[origin] = time.monotonic() + min(float(delay), _MAX_CRAWL_DELAY)
+        return True
 
     async def _load_robots(self, origin: str) -> RobotFileParser | None:
         """Parsed rules, or None (everything allowed) when the host has no usable robots.txt."""

@@ -41,10 +41,9 @@ HIT_COLUMNS = ("kind", "key", "term", "field", "start", "end", "score", "folded"
 
 @dataclass(frozen=True)
 class ArticleRecord:
-    url: str
     values: tuple  # ARTICLE_COLUMNS
     hits: tuple[tuple, ...]  # HIT_COLUMNS; only for articles the matcher found relevant
-    tags: tuple[tuple[str, str], ...]  # (kind, name) rows of article_tags: units, then themes
+    tags: tuple[tuple, ...]  # (kind, name, published) rows of article_tags: units, then themes
     coverage_key: tuple  # the article's row of the coverage table (see migrations.m002)
 
 
@@ -78,6 +77,7 @@ def match_columns(match: MatchResult | None) -> dict:
 def article_record(article: Article, match: MatchResult | None) -> ArticleRecord:
     folded = textnorm.fold(" ".join(filter(None, (article.title, article.summary, article.body))))
     verdict = match_columns(match)
+    published = to_iso(article.published)
     values = (
         article.url,
         article.title,
@@ -85,7 +85,7 @@ def article_record(article: Article, match: MatchResult | None) -> ArticleRecord
         article.body,
         article.outlet,
         article.source,
-        to_iso(article.published),
+        published,
         content_hash(article),
         folded,
         article.external_id,
@@ -98,7 +98,6 @@ def article_record(article: Article, match: MatchResult | None) -> ArticleRecord
     )
     units = match.units if match is not None else ()
     themes = match.themes if match is not None else ()
-    published = values[ARTICLE_COLUMNS.index("published")]
     coverage_key = (
         (published or "")[:10],
         article.outlet or "",
@@ -108,8 +107,10 @@ def article_record(article: Article, match: MatchResult | None) -> ArticleRecord
         verdict["units"],
         verdict["themes"],
     )
-    tags = tuple(("unit", name) for name in units) + tuple(("theme", name) for name in themes)
-    return ArticleRecord(article.url, values, hit_rows(match), tags, coverage_key)
+    tags = tuple(("unit", name, published) for name in units) + tuple(
+        ("theme", name, published) for name in themes
+    )
+    return ArticleRecord(values, hit_rows(match), tags, coverage_key)
 
 
 def hit_rows(match: MatchResult | None) -> tuple[tuple, ...]:

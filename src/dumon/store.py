@@ -110,7 +110,6 @@ _ADD_COVERAGE = (
     "on conflict (day, outlet, source, alert, local, units, themes) "
     "do update set n = n + excluded.n"
 )
-_PUBLISHED = ARTICLE_COLUMNS.index("published")
 
 
 def replace_hits(db: Database, article_id: int, match: MatchResult | None) -> int:
@@ -155,8 +154,7 @@ def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) 
         new += 1
         article_id = cursor.lastrowid
         hits.extend((article_id, *row) for row in record.hits)
-        published = record.values[_PUBLISHED]
-        tags.extend((article_id, kind, name, published) for kind, name in record.tags)
+        tags.extend((article_id, *tag) for tag in record.tags)
         coverage[record.coverage_key] += 1
     # One statement each for the batch: per-article statements dominated scan time.
     db.conn.executemany(_INSERT_HIT, hits)
