@@ -330,3 +330,29 @@ def test_a_passing_mention_in_the_summary_is_not_an_education_story(matcher):
         published=AFTER,
     )
     assert twice.edu  # two distinct strong terms in the summary are more than a passing mention
+
+
+SCREEN_CASES = [
+    "Trường THPT Nguyễn Trường Thuý, Nam Định khai giảng",  # old tone style in a unit name
+    "Sở GD - ĐT Nam Định: kỹ năng sống cho học sinh",  # a run of punctuation inside a name
+    "Bão số 3 gây thiệt hại ở Thái Bình Dương",  # no keyword at all
+    "Chuyện hoà nhập của em",  # the only keyword in the other tone style
+    "İzmir: Sở GDĐT Nam Định",  # a capital whose lower case is longer
+    unicodedata.normalize("NFD", "Bạo lực học đường ở Nam Định"),
+    "“Trường THPT Trần Hưng Đạo”—học phí, Nam Định 北京",
+]
+
+
+@pytest.mark.parametrize("title", SCREEN_CASES)
+def test_screening_out_articles_changes_no_result(matcher, title, monkeypatch):
+    screened = matcher.match(title=title, summary=title.upper(), published=BEFORE)
+    monkeypatch.setattr(type(matcher._screen), "rules_out", lambda self, text: False)
+    assert matcher.match(title=title, summary=title.upper(), published=BEFORE) == screened
+
+
+def test_an_article_without_keywords_is_screened_out_and_one_with_them_is_not(matcher):
+    assert matcher._screen.rules_out("Bão số 3 gây thiệt hại lớn ở miền Trung")
+    assert matcher._screen.rules_out("Chuyện hoa nhập của em")  # no diacritic: another word
+    for spelling in ("Chuyện hòa nhập của em", "CHUYỆN HOÀ, NHẬP CỦA EM"):
+        assert not matcher._screen.rules_out(spelling)
+        assert kinds(matcher.match(title=spelling), "theme") == ["chinh-sach"]

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 
 import pytest
 
-from dumon.textnorm import canonical_tones, fold, has_diacritics, normalize, prepare, tokens
+from dumon.textnorm import (
+    _CODE,
+    _OTHER_LETTER,
+    canonical_tones,
+    fold,
+    has_diacritics,
+    normalize,
+    prepare,
+    screen_form,
+    screen_patterns,
+    spellings,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -146,3 +159,60 @@ def test_one_decomposed_word_in_a_long_text_maps_back():
     o_start, o_end = prepared.span(start, start + len("giao thủy"))
     assert original[o_start:o_end] == word
     assert len(prepared.norm) < len(original)
+
+
+# ----------------------------------------------------------------------------- the screen form
+
+
+def _syllables():
+    """Lower-case words with every onset/nucleus shape the two rewrites look at."""
+    onsets = ["", "b", "d", "đ", "h", "k", "l", "m", "n", "s", "t", "v", "q", "qu", "th", "kh"]
+    tones = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
+    nuclei = []
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y"), ("u", "a"), ("i", "a")):
+        for tone in tones:
+            nuclei.append(unicodedata.normalize("NFC", first + tone + second))
+            nuclei.append(unicodedata.normalize("NFC", first + second + tone))
+    nuclei += [unicodedata.normalize("NFC", v + t) for v in ("i", "y") for t in tones]
+    codas = ["", "n", "ng", "t"]
+    return [o + n + c for o in onsets for n in nuclei for c in codas]
+
+
+def test_spellings_are_exactly_the_words_that_normalise_to_a_word():
+    words = _syllables()
+    by_form: dict[str, set[str]] = {}
+    for word in words:
+        by_form.setdefault(canonical_tones(word), set()).add(word)
+    for form, written in by_form.items():
+        assert spellings(form) >= written, form  # nothing that normalises to it is missed
+        assert {canonical_tones(s) for s in spellings(form)} == {form}, form
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trường THPT “Trần Hưng Đạo” — Hoà Bình, kỹ năng… (GD&ĐT)",
+        "İstanbul và Nam Định",  # lower case longer than the text: no screen form
+        unicodedata.normalize("NFD", "Giáo dục Nam Định"),  # not NFC: no screen form
+        "Ñandú 北京 ⰰ học_sinh 2025²",  # letters outside the code, a digit sign
+        "giáo\u200bdục\u00a0mầm non\ufeff 👩‍🏫",
+    ],
+)
+def test_the_screen_form_has_the_words_of_the_normalised_text(text):
+    form = screen_form(text)
+    if form is None:
+        assert len(text.lower()) != len(text) or not unicodedata.is_normalized("NFC", text)
+        return
+    words = codecs.charmap_decode(form, "strict", _CODE)[0].split()
+    expected = [w for w in normalize(text).split()]
+    assert len(words) == len(expected)
+    for seen, word in zip(words, expected, strict=True):
+        if seen == _OTHER_LETTER * len(seen) or _OTHER_LETTER in seen:
+            assert len(seen) == len(word)  # letters outside the code, one for one
+        else:
+            assert canonical_tones(seen) == word
+
+
+def test_screen_patterns_cover_every_spelling_of_a_pattern():
+    found = {codecs.charmap_decode(p, "strict", _CODE)[0] for p in screen_patterns(" hòa kĩ sư ")}
+    assert found == {" hòa kĩ sư ", " hoà kĩ sư ", " hòa kỹ sư ", " hoà kỹ sư "}

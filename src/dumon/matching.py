@@ -35,7 +35,7 @@ import ahocorasick_rs
 
 from dumon.models import VN_TZ, Hit, MatchResult, as_date
 from dumon.terms import Exclusion, Term
-from dumon.textnorm import Prepared, fold, has_diacritics
+from dumon.textnorm import Prepared, fold, has_diacritics, screen_form, screen_patterns
 
 if TYPE_CHECKING:
     from dumon.keywords import KeywordProfile
@@ -90,6 +90,23 @@ class _Index:
         return self._automaton.find_matches_as_indexes(haystack, overlapping=True)
 
 
+class _Screen:
+    """Every spelling of every exact pattern in the one-byte code of ``screen_form``. An
+    accented text in which none of them is found cannot hold an exact hit, so it is not
+    normalised at all: the case of most articles of a general feed."""
+
+    def __init__(self, patterns: list[bytes]) -> None:
+        self.patterns = patterns
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(patterns) if patterns else None
+
+    def rules_out(self, text: str) -> bool:
+        """True when no exact pattern can be in the normalised text."""
+        if self._automaton is None:
+            return True
+        form = screen_form(text)
+        return form is not None and not self._automaton.find_matches_as_indexes(form)
+
+
 def _index(terms: Iterable[Term], form: Callable[[Term], str]) -> _Index:
     keyed: dict[str, list[Term]] = {}
     for term in terms:
@@ -130,6 +147,7 @@ class Matcher:
         for prefix in prefixes:
             keyed.setdefault(prefix, [])
         self._exact = _Index(keyed)
+        self._screen = _Screen(sorted({b for p in keyed for b in screen_patterns(p)}))
         self._prefix_ids = frozenset(i for i, p in enumerate(keyed) if p in prefixes)
         self._folded = _index(self._terms, lambda t: fold(t.text))
         self._fuzzy = _index(fuzzy, lambda t: fold(t.text))
@@ -176,6 +194,7 @@ class Matcher:
             "paths": paths,
             "terms": [_encode(t, where) for t in self._terms],
             "exact": index(self._exact),
+            "screen": [p.decode("latin-1") for p in self._screen.patterns],
             "prefix_ids": sorted(self._prefix_ids),
             "folded": index(self._folded),
             "fuzzy": index(self._fuzzy),
@@ -194,6 +213,7 @@ class Matcher:
         matcher = cls.__new__(cls)
         matcher._terms = terms
         matcher._exact = index(state["exact"])
+        matcher._screen = _Screen([p.encode("latin-1") for p in state["screen"]])
         matcher._prefix_ids = frozenset(state["prefix_ids"])
         matcher._folded = index(state["folded"])
         matcher._fuzzy = index(state["fuzzy"])
@@ -219,35 +239,33 @@ class Matcher:
     ) -> MatchResult:
         """Decide about one article. ``published`` None means today (current names apply)."""
         day = as_date(published)
+        dated = day is not None
         if day is None:
             day = datetime.now(VN_TZ).date()
-            rules = [f"Không có ngày đăng: xét theo tên còn hiệu lực hôm nay ({day})."]
-        else:
-            rules = [f"Ngày xét: {day}."]
-        if outlet:
-            rules.append(f"Nguồn: {outlet}.")
         accented: list[tuple[str, str]] = []
         plain: list[tuple[str, str]] = []
         for name, text in (("title", title), ("summary", summary), ("body", body), ("url", url)):
             if text:
                 (accented if has_diacritics(text) else plain).append((name, text))
+        notes: list[str] = []  # names found but not valid on the day
         found: list[tuple[Hit, Term]] = []
         if accented:
-            self._find(accented, True, day, rules, found)
+            self._find(accented, True, day, notes, found)
         if plain:
-            self._find(plain, False, day, rules, found)
+            self._find(plain, False, day, notes, found)
         if not found:  # most articles of a general feed: nothing to weigh
-            return self._nothing(rules)
+            return self._nothing(dated, day, outlet, tuple(notes))
+        rules = [*_opening(dated, day, outlet), *notes]
         return self._decide(_prefer_longer(found), day, rules)
 
-    def _nothing(self, rules: list[str]) -> MatchResult:
-        """The result of an article without hits; the same few rules recur, so it is kept."""
-        key = tuple(rules)
+    def _nothing(self, dated: bool, day: date, outlet: str, notes: tuple[str, ...]) -> MatchResult:
+        """The result of an article without hits; the same few recur, so they are kept."""
+        key = (dated, day, outlet, notes)
         result = self._empty.get(key)
         if result is None:
             if len(self._empty) >= 1024:
                 self._empty.clear()
-            rules.append(f"edu: không — {_NOTHING}.")
+            rules = [*_opening(dated, day, outlet), *notes, f"edu: không — {_NOTHING}."]
             rules.append("local: không — không phải tin giáo dục.")
             result = self._empty[key] = MatchResult(
                 edu=False, local=False, alert=False, rules=tuple(dict.fromkeys(rules))
@@ -261,12 +279,15 @@ class Matcher:
         parts: list[tuple[str, str]],
         accented: bool,
         day: date,
-        rules: list[str],
+        notes: list[str],
         found: list[tuple[Hit, Term]],
     ) -> None:
         """Hits in fields of one kind (all accented, or all without diacritics), searched as
         one text; the separator keeps any term from spanning two fields."""
-        prepared = Prepared(parts[0][1] if len(parts) == 1 else _SEP.join([t for _, t in parts]))
+        joined = parts[0][1] if len(parts) == 1 else _SEP.join([t for _, t in parts])
+        if accented and self._screen.rules_out(joined):
+            return
+        prepared = Prepared(joined)
         norm = prepared.norm
         candidates: list[tuple[Term, int, int, float]] = []
         if accented:
@@ -302,7 +323,7 @@ class Matcher:
             if term.first_word in _GUARDS and not _guard_ok(term, prepared, start, accented):
                 continue
             if term.kind in ("unit", "place") and not term.valid_on(day):
-                rules.append(_expired_note(term, norm[start:end]))
+                notes.append(_expired_note(term, norm[start:end]))
                 continue
             o_start, o_end = prepared.span(start, end)
             k = bisect_right(starts, o_start) - 1
@@ -551,6 +572,17 @@ def _guard_ok(term: Term, prepared: Prepared, start: int, accented: bool) -> boo
     before = text[:start].rstrip().rsplit(" ", 1)[-1]
     guards = _GUARDS[term.first_word] if accented else _GUARDS_FOLDED[term.first_word]
     return before not in guards
+
+
+def _opening(dated: bool, day: date, outlet: str) -> list[str]:
+    """The first rules of every explanation: the day names are judged on, the outlet."""
+    if dated:
+        rules = [f"Ngày xét: {day}."]
+    else:
+        rules = [f"Không có ngày đăng: xét theo tên còn hiệu lực hôm nay ({day})."]
+    if outlet:
+        rules.append(f"Nguồn: {outlet}.")
+    return rules
 
 
 def _expired_note(term: Term, surface: str) -> str:
