@@ -27,7 +27,9 @@ from pathlib import Path
 from corpus import corpus_root
 from dumon import store
 from dumon.desk import Desk
-from dumon.models import VN_TZ, Article, MatchResult, Source
+from dumon.models import Article, Source
+from dumon.verdicts import MatchResult
+from dumon.vntime import VN_TZ
 
 FILES = (
     "articles/tintuchangngay_2025-08_to_2026-06.jsonl.gz",

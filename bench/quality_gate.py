@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from dumon.matching import Matcher
-from dumon.models import MatchResult
+from dumon.verdicts import MatchResult
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from dumon.cli import app
 from dumon.digest import build_digest, make_excerpt, resolve_window
 from dumon.errors import QueryError
-from dumon.models import VN_TZ, SourceOutcome
+from dumon.models import SourceOutcome
 from dumon.settings import Settings
+from dumon.vntime import VN_TZ
 from support.store import Doc, add_run, add_source, make_store, vn  # noqa: F401
 
 SO = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"

@@ -12,8 +12,8 @@ from dumon import store
 from dumon.cli import app
 from dumon.desk import BUNDLED_ROOT, Desk
 from dumon.lock import DeskLock
-from dumon.models import VN_TZ
 from dumon.scan import run_scan
+from dumon.vntime import VN_TZ
 from support.faultserver import FaultServer, crontab, faults, write_sources  # noqa: F401
 
 

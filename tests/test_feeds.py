@@ -13,8 +13,9 @@ import pytest
 
 from dumon.feeds import parse_feed
 from dumon.fetch import Fetcher
-from dumon.models import VN_TZ, FetchPolicy, Source
+from dumon.models import FetchPolicy, Source
 from dumon.urls import is_http_url
+from dumon.vntime import VN_TZ
 from support.cleantext import encode_windows_1258
 from support.loopback import loopback, make_loopback  # noqa: F401 (fixtures)
 

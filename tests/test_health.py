@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 from dumon import health, store
 from dumon.cli import app
 from dumon.desk import Desk
-from dumon.models import VN_TZ, SourceOutcome
+from dumon.models import SourceOutcome
 from dumon.scan import run_scan
 from dumon.settings import HealthSettings
+from dumon.vntime import VN_TZ
 from support.faultserver import FaultServer, faults, write_sources  # noqa: F401
 
 NOW = datetime.now(VN_TZ)

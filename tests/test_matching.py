@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from dumon.matching import Matcher, explain
-from dumon.models import VN_TZ
 from dumon.textnorm import normalize
+from dumon.vntime import VN_TZ
 from support.keywords import FIXTURE_KEYWORDS, write_keywords
 from support.keywords import fixture_matcher as fixture_matcher  # noqa: F401 (fixture)
 

@@ -11,10 +11,12 @@ from rich.console import Console
 
 from dumon import report, store
 from dumon.errors import QueryError
-from dumon.models import VN_TZ, Article, MatchResult
+from dumon.models import Article
 from dumon.render.report_html import report_html
 from dumon.render.report_png import report_png
 from dumon.render.report_view import print_report, report_json
+from dumon.verdicts import MatchResult
+from dumon.vntime import VN_TZ
 from support.store_reading import LHP, SO, reading_db  # noqa: F401  (fixture)
 
 YEAR = report.school_year("2025-2026")

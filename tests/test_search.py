@@ -261,7 +261,8 @@ def test_terminal_rendering_keeps_markup_as_text(db):
 def test_i_and_y_spellings_find_each_other(db):
     from datetime import datetime
 
-    from dumon.models import VN_TZ, Article
+    from dumon.models import Article
+    from dumon.vntime import VN_TZ
 
     article = Article(
         url="http://127.0.0.1/bai/ky",

@@ -11,7 +11,9 @@ from dumon import migrations, store
 from dumon.cli import app
 from dumon.desk import Desk
 from dumon.lock import DeskLock
-from dumon.models import VN_TZ, Article, Hit, MatchResult
+from dumon.models import Article
+from dumon.verdicts import Hit, MatchResult
+from dumon.vntime import VN_TZ
 
 NOW = datetime.now(VN_TZ)
 

@@ -7,7 +7,6 @@ Chosen by ``--home``, else ``$DUMON_HOME``, else the current folder, like llm's
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +83,8 @@ def init_desk(target: Path, *, force: bool = False) -> Desk:
             f"{desk.sources_path} đã có. Cách sửa: chọn thư mục khác, hoặc thêm --force để ghi đè "
             "sources.yaml và keywords/ bằng bản mặc định."
         )
+    import shutil  # only here: resolving a desk is part of every command's start
+
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(bundled_sources, desk.sources_path)
     if desk.keywords_dir.exists():

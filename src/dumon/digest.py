@@ -20,10 +20,10 @@ from dumon import store
 from dumon.desk import Desk
 from dumon.errors import DumonError, QueryError
 from dumon.health import assess
-from dumon.models import VN_TZ
 from dumon.settings import HealthSettings, Settings, load_settings
 from dumon.stories import StoryItem, cluster_stories
 from dumon.textnorm import fold
+from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
 

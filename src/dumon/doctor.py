@@ -17,8 +17,8 @@ from dumon.config import SourcesConfig, load_sources
 from dumon.desk import Desk
 from dumon.errors import DumonError
 from dumon.lock import lock_holder
-from dumon.models import VN_TZ
 from dumon.settings import HealthSettings, load_settings
+from dumon.vntime import VN_TZ
 
 DISK_ERROR_BYTES = 100_000_000
 DISK_WARN_BYTES = 1_000_000_000

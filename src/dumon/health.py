@@ -26,8 +26,9 @@ from datetime import datetime
 from dumon import store
 from dumon.config import SourcesConfig
 from dumon.errors import ConfigError
-from dumon.models import VN_TZ, Source
+from dumon.models import Source
 from dumon.settings import HealthSettings
+from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,9 @@ from dumon import store
 from dumon.cleantext import clean_text
 from dumon.desk import Desk
 from dumon.errors import ConfigError
-from dumon.models import VN_TZ, Article
+from dumon.models import Article
 from dumon.urls import canonical_url, is_http_url
+from dumon.vntime import VN_TZ
 from dumon.worker import match_articles
 
 log = logging.getLogger(__name__)

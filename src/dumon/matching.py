@@ -19,28 +19,28 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
-import logging
 import os
 import sys
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 
-from dumon.models import VN_TZ, Hit, MatchResult, as_date
 from dumon.terms import Exclusion, Term
 from dumon.textnorm import Prepared, fold, has_diacritics, screen_form, screen_patterns
+from dumon.verdicts import Hit, MatchResult
+from dumon.vntime import VN_TZ, as_date
 
 if TYPE_CHECKING:
     from dumon.keywords import KeywordProfile
 
-log = logging.getLogger(__name__)
 
 FIELDS = ("title", "summary", "body", "url")
 FOLDED_SCORE = 80.0  # an accent-less hit: counted, but ranked below any exact or fuzzy one
@@ -72,21 +72,43 @@ def _fuzzy_threshold(length: int) -> float | None:
 
 
 class _Index:
-    """One automaton over space-padded patterns, and the terms behind each pattern."""
+    """One automaton over space-padded patterns, and the numbers of the terms behind each
+    pattern. Read from its JSON text and built on first use: a run may never need the folded
+    index, and every millisecond of start-up is paid by every ``dumon match`` batch."""
 
-    def __init__(self, keyed: dict[str, list[Term]]) -> None:
-        self.patterns = list(keyed)
-        self.entries = [tuple(terms) for terms in keyed.values()]
-        self._automaton = (
-            ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
-            if keyed
-            else None
-        )
+    def __init__(
+        self,
+        patterns: list[str] | None = None,
+        entries: list[list[int]] | None = None,
+        *,
+        text: str = "",
+    ) -> None:
+        self._lists = (patterns or [], entries or []) if not text else None
+        self._text = text  # [patterns, entries] as JSON, when read from the cache
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+
+    @property
+    def patterns(self) -> list[str]:
+        return self._parsed()[0]
+
+    @property
+    def entries(self) -> list[list[int]]:
+        return self._parsed()[1]
+
+    def _parsed(self) -> tuple[list[str], list[list[int]]]:
+        if self._lists is None:
+            patterns, entries = json.loads(self._text)
+            self._lists = (patterns, entries)
+        return self._lists
 
     def find(self, haystack: str) -> list[tuple[int, int, int]]:
         """(pattern, start, end) of every whole-word match, overlapping ones included."""
         if self._automaton is None:
-            return []
+            if not self.patterns:
+                return []
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                self.patterns, matchkind=ahocorasick_rs.MatchKind.Standard
+            )
         return self._automaton.find_matches_as_indexes(haystack, overlapping=True)
 
 
@@ -107,11 +129,34 @@ class _Screen:
         return form is not None and not self._automaton.find_matches_as_indexes(form)
 
 
-def _index(terms: Iterable[Term], form: Callable[[Term], str]) -> _Index:
-    keyed: dict[str, list[Term]] = {}
-    for term in terms:
-        keyed.setdefault(" " + form(term) + " ", []).append(term)
-    return _Index(keyed)
+class _CachedTerms:
+    """The terms of a cached profile by number, each decoded when first asked for: a run
+    meets a few hundred of the thousands of forms a profile holds."""
+
+    def __init__(self, rows: list[str], decode: Callable[[list[Any]], Term]) -> None:
+        self._rows = rows
+        self._decode = decode
+        self._terms: list[Term | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, number: int) -> Term:
+        term = self._terms[number]
+        if term is None:
+            term = self._terms[number] = self._decode(json.loads(self._rows[number]))
+        return term
+
+
+def _keyed(
+    terms: list[Term], form: Callable[[Term], str], keep: Callable[[Term], bool] = bool
+) -> dict[str, list[int]]:
+    """Space-padded pattern → numbers of the terms searched by it (those kept)."""
+    keyed: dict[str, list[int]] = {}
+    for number, term in enumerate(terms):
+        if keep(term):
+            keyed.setdefault(" " + form(term) + " ", []).append(number)
+    return keyed
 
 
 def _fuzzy_ok(term: Term) -> bool:
@@ -136,24 +181,24 @@ class Matcher:
     def __init__(self, profile: KeywordProfile) -> None:
         from dumon.keywords import build_terms  # not needed by a matcher read from its cache
 
-        self._terms = build_terms(profile)
-        fuzzy = [t for t in self._terms if _fuzzy_ok(t)]
+        terms = build_terms(profile)
+        self._terms: list[Term] | _CachedTerms = terms
         # The exact automaton also holds the type words of fuzzy-eligible names ("trường
         # thpt"): one pass tells whether the folded search is worth doing.
-        keyed: dict[str, list[Term]] = {}
-        for term in self._terms:
-            keyed.setdefault(" " + term.text + " ", []).append(term)
-        prefixes = {" " + t.text[: t.name_start].strip() + " " for t in fuzzy}
+        keyed = _keyed(terms, lambda t: t.text)
+        prefixes = {" " + t.text[: t.name_start].strip() + " " for t in terms if _fuzzy_ok(t)}
         for prefix in prefixes:
             keyed.setdefault(prefix, [])
-        self._exact = _Index(keyed)
+        self._exact = _Index(list(keyed), list(keyed.values()))
         self._screen = _Screen(sorted({b for p in keyed for b in screen_patterns(p)}))
         self._prefix_ids = frozenset(i for i, p in enumerate(keyed) if p in prefixes)
-        self._folded = _index(self._terms, lambda t: fold(t.text))
-        self._fuzzy = _index(fuzzy, lambda t: fold(t.text))
+        folded = _keyed(terms, lambda t: fold(t.text))
+        self._folded = _Index(list(folded), list(folded.values()))
+        fuzzy = _keyed(terms, lambda t: fold(t.text), _fuzzy_ok)
+        self._fuzzy = _Index(list(fuzzy), list(fuzzy.values()))
         self._severity = {a.key: a.severity for a in profile.alerts}
         self._exclusions = {x.key: x for x in profile.exclusions}
-        self._empty: dict[tuple[str, ...], MatchResult] = {}
+        self._empty: dict[tuple[Any, ...], MatchResult] = {}
 
     @classmethod
     def from_folder(cls, folder: Path | str, *, cache_dir: Path | None = None) -> Matcher:
@@ -176,28 +221,25 @@ class Matcher:
         return matcher
 
     def _state(self, folder: Path) -> dict[str, Any]:
-        """The compiled profile as JSON data: terms by position, and the files they come from
-        by position and relative to the folder (which may be named another way next time)."""
-        number = {id(t): i for i, t in enumerate(self._terms)}
+        """The compiled profile as JSON data: terms by number, the files they come from by
+        position and relative to the folder (which may be named another way next time).
+
+        Terms and indexes are JSON texts inside it, parsed when first used: most of a
+        start-up would otherwise go to reading parts of the profile a run never needs."""
+        terms = [self._terms[n] for n in range(len(self._terms))]
         exclusions = list(self._exclusions.values())
-        files = dict.fromkeys(x.path for x in [*self._terms, *exclusions])
+        files = dict.fromkeys(x.path for x in [*terms, *exclusions])
         paths = [str(p.relative_to(folder)) for p in files]
         where = {p: i for i, p in enumerate(files)}
-
-        def index(found: _Index) -> list[Any]:
-            return [
-                [p, [number[id(t)] for t in e]]
-                for p, e in zip(found.patterns, found.entries, strict=True)
-            ]
-
+        dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         return {
             "paths": paths,
-            "terms": [_encode(t, where) for t in self._terms],
-            "exact": index(self._exact),
-            "screen": [p.decode("latin-1") for p in self._screen.patterns],
+            "terms": [dumps(_encode(t, where)) for t in terms],
+            "exact": dumps([self._exact.patterns, self._exact.entries]),
+            "screen": "\n".join(p.decode("latin-1") for p in self._screen.patterns),
             "prefix_ids": sorted(self._prefix_ids),
-            "folded": index(self._folded),
-            "fuzzy": index(self._fuzzy),
+            "folded": dumps([self._folded.patterns, self._folded.entries]),
+            "fuzzy": dumps([self._fuzzy.patterns, self._fuzzy.entries]),
             "severity": self._severity,
             "exclusions": [_encode(x, where) for x in exclusions],
         }
@@ -205,18 +247,14 @@ class Matcher:
     @classmethod
     def _from_state(cls, state: dict[str, Any], folder: Path) -> Matcher:
         paths = [folder / p for p in state["paths"]]
-        terms = list(map(_decoder(Term, paths), state["terms"]))
-
-        def index(rows: list[Any]) -> _Index:
-            return _Index({p: [terms[i] for i in ids] for p, ids in rows})
-
         matcher = cls.__new__(cls)
-        matcher._terms = terms
-        matcher._exact = index(state["exact"])
-        matcher._screen = _Screen([p.encode("latin-1") for p in state["screen"]])
+        matcher._terms = _CachedTerms(state["terms"], _decoder(Term, paths))
+        matcher._exact = _Index(text=state["exact"])
+        screen = state["screen"]
+        matcher._screen = _Screen(screen.encode("latin-1").split(b"\n") if screen else [])
         matcher._prefix_ids = frozenset(state["prefix_ids"])
-        matcher._folded = index(state["folded"])
-        matcher._fuzzy = index(state["fuzzy"])
+        matcher._folded = _Index(text=state["folded"])
+        matcher._fuzzy = _Index(text=state["fuzzy"])
         matcher._severity = dict(state["severity"])
         exclusions = list(map(_decoder(Exclusion, paths), state["exclusions"]))
         matcher._exclusions = {x.key: x for x in exclusions}
@@ -225,7 +263,8 @@ class Matcher:
 
     def terms(self) -> list[Term]:
         """Every surface form searched, in profile order."""
-        return [t for t in self._terms if t.kind != "context"]
+        terms = (self._terms[n] for n in range(len(self._terms)))
+        return [t for t in terms if t.kind != "context"]
 
     def match(
         self,
@@ -289,6 +328,7 @@ class Matcher:
             return
         prepared = Prepared(joined)
         norm = prepared.norm
+        terms = self._terms
         candidates: list[tuple[Term, int, int, float]] = []
         if accented:
             found_exact = self._exact.find(" " + norm + " ")
@@ -299,19 +339,21 @@ class Matcher:
             for index, start, end in found_exact:
                 if index in prefix_ids:
                     typed = True
-                for term in entries[index]:
-                    candidates.append((term, start, end - 2, 100.0))
+                for number in entries[index]:
+                    candidates.append((terms[number], start, end - 2, 100.0))
             if typed:
                 for index, start, end in self._fuzzy.find(" " + prepared.folded + " "):
                     surface = norm[start : end - 2]
-                    for term in self._fuzzy.entries[index]:
+                    for number in self._fuzzy.entries[index]:
+                        term = terms[number]
                         score = _fuzzy_score(term, surface)
                         if score is not None:
                             candidates.append((term, start, end - 2, score))
         else:
             for index, start, end in self._folded.find(" " + prepared.folded + " "):
                 surface = norm[start : end - 2]
-                for term in self._folded.entries[index]:
+                for number in self._folded.entries[index]:
+                    term = terms[number]
                     score = 100.0 if surface == term.text else FOLDED_SCORE
                     candidates.append((term, start, end - 2, score))
         starts = []
@@ -458,7 +500,7 @@ class Matcher:
 
 # ------------------------------------------------------------------ the compiled-profile cache
 
-_CACHE_FORMAT = 1  # the layout of the cache file; the code itself is hashed into the key
+_CACHE_FORMAT = 2  # the layout of the cache file; the code itself is hashed into the key
 _CACHE_CODE = ("keywords.py", "matching.py", "terms.py", "textnorm.py", "yamlload.py")
 
 
@@ -497,7 +539,7 @@ def _read_cache(path: Path, key: str, folder: Path) -> Matcher | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-        log.info("profile cache %s unreadable (%s): rebuilding it", path, exc)
+        _note("profile cache %s unreadable (%s): rebuilding it", path, exc)
         return None
 
 
@@ -510,9 +552,16 @@ def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
         temp.write_text(text, encoding="utf-8")
         os.replace(temp, path)
     except OSError as exc:
-        log.info("profile cache %s not written: %s", path, exc)
+        _note("profile cache %s not written: %s", path, exc)
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
+
+
+def _note(message: str, *args: Any) -> None:
+    """Log what happened to the cache at INFO; logging is imported only then (rarely)."""
+    import logging
+
+    logging.getLogger(__name__).info(message, *args)
 
 
 def _encode(record: Any, paths: dict[Path, int]) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Records passed between stages: sources, fetch results, articles, hits, scan reports.
+"""Records passed between stages: sources, fetch results, articles, scan reports.
 
 Plain frozen dataclasses; no I/O here. Datetimes are always timezone-aware.
 """
@@ -6,11 +6,8 @@ Plain frozen dataclasses; no I/O here. Datetimes are always timezone-aware.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime
 from enum import StrEnum
-
-VN_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
-"""Vietnam has had no DST since 1975, so a fixed offset is exact and needs no tzdata."""
 
 TIERS = ("central", "local", "sector", "other")
 KINDS = ("rss", "html")
@@ -119,39 +116,6 @@ class ParsedItems:
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One term found in one field of an article."""
-
-    kind: str  # unit, place, theme, alert, exclusion
-    key: str  # canonical unit name, place name, theme or alert id
-    term: str  # the surface form searched
-    field: str  # title, summary, body, url
-    start: int
-    end: int
-    score: float = 100.0
-    folded: bool = False  # found only in the accent-folded twin
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    """What the matcher decided about one article, and why."""
-
-    edu: bool
-    local: bool
-    alert: bool
-    units: tuple[str, ...] = ()
-    themes: tuple[str, ...] = ()
-    alerts: tuple[str, ...] = ()
-    severity: int = 0
-    hits: tuple[Hit, ...] = ()
-    rules: tuple[str, ...] = ()  # human-readable lines for --explain
-
-    @property
-    def relevant(self) -> bool:
-        return self.edu or self.local or self.alert
-
-
-@dataclass(frozen=True)
 class SourceOutcome:
     """The result of scanning one source in one run."""
 
@@ -195,14 +159,3 @@ class ScanReport:
         if not self.outcomes or failed == 0:
             return 0
         return 3 if failed == len(self.outcomes) else 1
-
-
-def as_date(value: date | datetime | None) -> date | None:
-    """The calendar date of a value in Vietnam time."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=VN_TZ)
-        return value.astimezone(VN_TZ).date()
-    return value

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from dumon import store
 from dumon.desk import Desk
 from dumon.errors import QueryError
-from dumon.models import MatchResult
+from dumon.verdicts import MatchResult
 
 EXAMPLES = 5
 

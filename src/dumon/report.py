@@ -21,8 +21,8 @@ from functools import lru_cache
 
 from dumon import search
 from dumon.errors import QueryError
-from dumon.models import VN_TZ
 from dumon.stories import StoryItem, cluster_stories
+from dumon.vntime import VN_TZ
 
 PERIODS = ("week", "month", "school-year")
 UNKNOWN_TIER = "không rõ"

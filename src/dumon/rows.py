@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dumon import textnorm
-from dumon.models import VN_TZ, Article, MatchResult
+from dumon.models import Article
+from dumon.verdicts import MatchResult
+from dumon.vntime import VN_TZ
 
 # The articles columns a scan writes, in the order of `ArticleRecord.values`; the time the
 # article was first seen is added by the writer, in the transaction that stores it.

@@ -26,9 +26,10 @@ from dumon.config import SourcesConfig, load_sources
 from dumon.desk import Desk
 from dumon.fetch import Fetcher
 from dumon.lock import DeskLock
-from dumon.models import VN_TZ, Article, FetchStatus, ScanReport, Source, SourceOutcome
+from dumon.models import Article, FetchStatus, ScanReport, Source, SourceOutcome
 from dumon.rows import ArticleRecord
 from dumon.settings import HealthSettings, load_settings
+from dumon.vntime import VN_TZ
 from dumon.worker import (
     extract_bodies,
     init_worker,

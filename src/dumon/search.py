@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from dumon import textnorm
 from dumon.errors import QueryError
-from dumon.models import VN_TZ
+from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
 

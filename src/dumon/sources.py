@@ -10,7 +10,8 @@ from dumon import store
 from dumon.config import load_sources
 from dumon.desk import Desk
 from dumon.fetch import Fetcher
-from dumon.models import VN_TZ, FetchStatus, Source
+from dumon.models import FetchStatus, Source
+from dumon.vntime import VN_TZ
 
 
 @dataclass(frozen=True)

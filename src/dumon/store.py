@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from dumon import migrations
-from dumon.models import VN_TZ, Article, MatchResult, Source, SourceOutcome
+from dumon.models import Article, Source, SourceOutcome
 from dumon.rows import (
     ARTICLE_COLUMNS,
     HIT_COLUMNS,
@@ -26,6 +26,8 @@ from dumon.rows import (
     match_columns,
 )
 from dumon.rows import to_iso as to_iso  # re-exported: readers format times with store.to_iso
+from dumon.verdicts import MatchResult
+from dumon.vntime import VN_TZ
 
 Database = sqlite_utils.Database
 

@@ -63,7 +63,9 @@ _SPELLING_RE = re.compile(
 
 def _fold_table() -> dict[int, str]:
     table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
-    for code in range(0x00C0, 0x1EFA):
+    # Latin-1 Supplement, Latin Extended-A and -B, Latin Extended Additional: no other
+    # character decomposes to an ASCII letter and marks.
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1EFA)]:
         char = chr(code)
         decomposed = unicodedata.normalize("NFD", char)
         base = decomposed[0]

@@ -19,7 +19,7 @@ from dumon import migrations, store
 from dumon.desk import Desk
 from dumon.errors import DeskError, DumonError
 from dumon.lock import DeskLock
-from dumon.models import VN_TZ
+from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
 

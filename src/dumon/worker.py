@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dumon.models import Article, MatchResult, Source
+from dumon.models import Article, Source
 from dumon.rows import ArticleRecord, article_record
+from dumon.verdicts import MatchResult
 
 _worker_matcher = None
 

@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 from dumon import store
-from dumon.models import VN_TZ, Article, Hit, MatchResult, Source, SourceOutcome
+from dumon.models import Article, Source, SourceOutcome
+from dumon.verdicts import Hit, MatchResult
+from dumon.vntime import VN_TZ
 
 _serial = itertools.count(1)
 

@@ -11,7 +11,9 @@ from datetime import datetime
 import pytest
 
 from dumon import store
-from dumon.models import VN_TZ, Article, Hit, MatchResult, Source
+from dumon.models import Article, Source
+from dumon.verdicts import Hit, MatchResult
+from dumon.vntime import VN_TZ
 
 SOURCES = (
     Source("vne-giaoduc", "http://127.0.0.1/vne.rss", "rss", "VnExpress", "central"),

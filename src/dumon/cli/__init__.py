@@ -10,7 +10,6 @@ the README, here and nowhere else.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,8 @@ def __getattr__(name: str) -> Any:
 
 def log_to_stderr(verbose: int) -> None:
     """Logging for operators on stderr; -v shows INFO, -vv DEBUG."""
+    import logging
+
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -108,7 +109,8 @@ def _run_batch(
     """Run ``dumon match --jsonl`` as Typer would: same output, messages and exit codes."""
     from dumon.cli.batch import run_jsonl
 
-    log_to_stderr(verbose)
+    if verbose:  # the batch logs nothing above INFO: spare it importing logging
+        log_to_stderr(verbose)
     try:
         return run_jsonl(home=home, keywords=keywords, jsonl=jsonl, jobs=jobs)
     except DumonError as error:

@@ -22,7 +22,7 @@ from dumon.errors import DeskError, DumonError, QueryError
 
 if TYPE_CHECKING:
     from dumon.matching import Matcher
-    from dumon.models import MatchResult
+    from dumon.verdicts import MatchResult
 
 
 def load_matcher(home: Path | None, keywords: Path | None) -> Matcher:

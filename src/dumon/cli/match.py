@@ -16,7 +16,7 @@ from dumon.cli.batch import load_matcher, parse_date, result_json, run_jsonl
 from dumon.errors import ConfigError, DumonError, QueryError
 
 if TYPE_CHECKING:
-    from dumon.models import MatchResult
+    from dumon.verdicts import MatchResult
 
 keywords_app = typer.Typer(
     help="Từ khóa: liệt kê và kiểm tra thư mục keywords/.", no_args_is_help=True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from dumon.models import VN_TZ
+from dumon.vntime import VN_TZ
 
 # ANSI/VT escape sequences (CSI, OSC and two-character ESC forms): they would recolour or
 # retitle a terminal, or hide text.
