@@ -102,15 +102,18 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(keywords, tmp_path, content):
     assert path.read_bytes() != content
 
 
-def test_a_cache_with_the_right_key_but_a_broken_state_is_rebuilt(keywords, tmp_path):
+@pytest.mark.parametrize("part", ['"terms":["[', '"exact":"[[', '"folded":"[['])
+def test_a_cache_with_the_right_key_but_a_broken_state_is_rebuilt(keywords, tmp_path, part):
     cache = tmp_path / "cache"
     Matcher.from_folder(keywords, cache_dir=cache)
     (path,) = cache.iterdir()
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('"terms":[[', '"terms":[[1,', 1), encoding="utf-8")
+    assert part in text  # parts read only when first used are checked when the file is read
+    path.write_text(text.replace(part, part + "1,", 1), encoding="utf-8")
     assert decisions(Matcher.from_folder(keywords, cache_dir=cache)) == decisions(
         Matcher.from_folder(keywords)
     )
+    assert part + "1," not in path.read_text(encoding="utf-8")  # rewritten
 
 
 def test_a_cache_folder_that_cannot_be_written_only_loses_the_speed(keywords, tmp_path):

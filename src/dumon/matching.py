@@ -500,7 +500,7 @@ class Matcher:
 
 # ------------------------------------------------------------------ the compiled-profile cache
 
-_CACHE_FORMAT = 2  # the layout of the cache file; the code itself is hashed into the key
+_CACHE_FORMAT = 3  # the layout of the cache file; the code itself is hashed into the key
 _CACHE_CODE = ("keywords.py", "matching.py", "terms.py", "textnorm.py", "yamlload.py")
 
 
@@ -530,12 +530,18 @@ def _cache_key(folder: Path) -> str | None:
 
 
 def _read_cache(path: Path, key: str, folder: Path) -> Matcher | None:
-    """The cached matcher, or None when missing, stale or unreadable (then it is rebuilt)."""
+    """The cached matcher, or None when missing, stale or unreadable (then it is rebuilt).
+
+    The file is a header line (the key, and a digest of the rest) and the state: parts of
+    the state are parsed only when first used, so the digest is what vouches for them."""
     try:
-        data = json.loads(path.read_bytes())
-        if data["key"] != key:
+        header, _, body = path.read_bytes().partition(b"\n")
+        head = json.loads(header)
+        if head["key"] != key:
             return None
-        return Matcher._from_state(data["state"], folder)
+        if head["check"] != hashlib.sha256(body).hexdigest():
+            raise ValueError("content does not match its digest")
+        return Matcher._from_state(json.loads(body), folder)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
@@ -545,7 +551,9 @@ def _read_cache(path: Path, key: str, folder: Path) -> Matcher | None:
 
 def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
     """Save atomically; a desk we cannot write to only loses the speed-up."""
-    text = json.dumps({"key": key, "state": state}, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+    check = hashlib.sha256(body.encode()).hexdigest()
+    text = json.dumps({"key": key, "check": check}) + "\n" + body
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
