@@ -111,6 +111,22 @@ def test_every_word_maps_back_to_the_original_text(original):
         assert normalize(original[o_start:o_end]) == word
 
 
+def test_spans_asked_for_last_word_first_map_back_alike():
+    original = "Trường THPT -- “Trần Hưng Đạo”,   Nam Định:  khai giảng!!  năm học mới"
+    words = []
+    position = 0
+    norm = prepare(original).norm
+    for word in norm.split():
+        start = norm.index(word, position)
+        position = start + len(word)
+        words.append((start, position))
+    in_order = prepare(original)
+    backwards = prepare(original)
+    expected = [in_order.span(s, e) for s, e in words]
+    assert [backwards.span(s, e) for s, e in reversed(words)] == expected[::-1]
+    assert [original[s:e] for s, e in expected][-4:] == ["giảng", "năm", "học", "mới"]
+
+
 def test_a_span_over_punctuation_covers_the_original_punctuation():
     original = "Sở GD-ĐT  Nam Định"
     prepared = prepare(original)

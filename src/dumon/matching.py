@@ -369,15 +369,15 @@ class Matcher:
                 continue
             o_start, o_end = prepared.span(start, end)
             k = bisect_right(starts, o_start) - 1
-            hit = Hit(
-                kind=term.kind,
-                key=term.label,
-                term=term.text,
-                field=parts[k][0],
-                start=o_start - starts[k],
-                end=o_end - starts[k],
-                score=score,
-                folded=score == FOLDED_SCORE,
+            hit = Hit(  # positional arguments: cheaper, and this runs for every candidate
+                term.kind,
+                term.label,
+                term.text,
+                parts[k][0],
+                o_start - starts[k],
+                o_end - starts[k],
+                score,
+                score == FOLDED_SCORE,
             )
             found.append((hit, term))
 
@@ -385,10 +385,16 @@ class Matcher:
 
     def _decide(self, found: list[tuple[Hit, Term]], day: date, rules: list[str]) -> MatchResult:
         found, cancel_edu = self._apply_exclusions(found, rules)
-        places = [(h, t) for h, t in found if h.kind == "place"]
-        units = [(h, t) for h, t in found if h.kind == "unit"]
-        has_province = any(t.place_kind == "province" for _, t in places)
-        firm_unit = any(not t.generic for _, t in units)
+        places: list[tuple[Hit, Term]] = []
+        units: list[tuple[Hit, Term]] = []
+        has_province = firm_unit = False
+        for h, t in found:
+            if h.kind == "place":
+                places.append((h, t))
+                has_province = has_province or t.place_kind == "province"
+            elif h.kind == "unit":
+                units.append((h, t))
+                firm_unit = firm_unit or not t.generic
         anchors = [h for h, t in places if not t.ambiguous or has_province or firm_unit]
         for h, t in places:
             if t.ambiguous and h not in anchors:
@@ -396,18 +402,32 @@ class Matcher:
                     f"Địa danh '{h.key}' ({h.field}) trùng tên nơi khác: chỉ tính khi có tên tỉnh "
                     "hoặc một đơn vị."
                 )
-        unanchored = [(h, t) for h, t in units if t.generic and not anchors]
+        unanchored = [] if anchors else [(h, t) for h, t in units if t.generic]
         for h, _ in unanchored:
             rules.append(
                 f"Đơn vị '{h.key}' ({h.field}) có tên chung với nơi khác: không tính vì bài không "
                 "có địa danh thuộc địa bàn."
             )
         dropped = {id(h) for h, _ in unanchored}
-        kept = [(h, t) for h, t in found if id(h) not in dropped and h.kind != "context"]
-        kept_units = [h for h, _ in kept if h.kind == "unit"]
-
-        strong = sorted({t.text for h, t in kept if t.kind == "theme" and t.role == "strong"})
-        weak = sorted({t.text for h, t in kept if t.kind == "theme" and t.role == "weak"})
+        kept = [(h, t) for h, t in found if h.kind != "context" and id(h) not in dropped]
+        kept_units: list[Hit] = []
+        strong_set: set[str] = set()
+        weak_set: set[str] = set()
+        headline: set[str] = set()
+        alert_keys: dict[str, None] = {}
+        for h, t in kept:
+            if h.kind == "unit":
+                kept_units.append(h)
+            elif h.kind == "theme":
+                if t.role == "strong":
+                    strong_set.add(t.text)
+                elif t.role == "weak":
+                    weak_set.add(t.text)
+                if h.field in HEADLINE_FIELDS:
+                    headline.add(t.text)
+            elif h.kind == "alert":
+                alert_keys[h.key] = None
+        strong, weak = sorted(strong_set), sorted(weak_set)
         if kept_units:
             edu, why = True, f"có đơn vị giáo dục '{kept_units[0].key}'"
         elif strong:
@@ -419,7 +439,6 @@ class Matcher:
         else:
             edu = False
             why = f"chỉ có {len(weak)} từ khóa chủ đề yếu (cần {WEAK_NEEDED})" if weak else _NOTHING
-        headline = {t.text for h, t in kept if t.kind == "theme" and h.field in HEADLINE_FIELDS}
         if edu and not kept_units and not unanchored and not headline and len(strong) < 2:
             # A passing mention ("giảng viên trường đại học" quoted in a health story) is not an
             # education story: the headline or slug says what the story is about.
@@ -439,8 +458,7 @@ class Matcher:
             local, why = False, f"không có đơn vị hay địa danh thuộc địa bàn ở ngày {day}"
         rules.append(f"local: {'có' if local else 'không'} — {why}.")
 
-        alert_hits = [h for h, _ in kept if h.kind == "alert"]
-        alerts = tuple(dict.fromkeys(h.key for h in alert_hits))
+        alerts = tuple(alert_keys)
         alert = edu and bool(alerts)
         severity = max((self._severity[k] for k in alerts), default=0) if alert else 0
         if alerts:
@@ -450,16 +468,23 @@ class Matcher:
                 else "không — không phải tin giáo dục"
             )
             rules.append(f"alert: {verdict}.")
-        hits = tuple(sorted((h for h, _ in kept), key=_hit_order))
+        hits = sorted([h for h, _ in kept], key=_hit_order)
+        unit_keys: dict[str, None] = {}
+        theme_keys: dict[str, None] = {}
+        for h in hits:
+            if h.kind == "unit":
+                unit_keys[h.key] = None
+            elif h.kind == "theme":
+                theme_keys[h.key] = None
         return MatchResult(
             edu=edu,
             local=local,
             alert=alert,
-            units=tuple(dict.fromkeys(h.key for h in hits if h.kind == "unit")),
-            themes=tuple(dict.fromkeys(h.key for h in hits if h.kind == "theme")),
+            units=tuple(unit_keys),
+            themes=tuple(theme_keys),
             alerts=alerts,
             severity=severity,
-            hits=hits,
+            hits=tuple(hits),
             rules=tuple(dict.fromkeys(rules)),
         )
 
@@ -651,8 +676,11 @@ def _expired_note(term: Term, surface: str) -> str:
     return f"Bỏ '{surface}': tên của '{term.label}' chỉ dùng {' '.join(window)}."
 
 
+_FIELD_ORDER = {field: i for i, field in enumerate(FIELDS)}
+
+
 def _hit_order(hit: Hit) -> tuple[int, int, int]:
-    return FIELDS.index(hit.field) if hit.field in FIELDS else 9, hit.start, -hit.end
+    return _FIELD_ORDER.get(hit.field, 9), hit.start, -hit.end
 
 
 def _prefer_longer(found: list[tuple[Hit, Term]]) -> list[tuple[Hit, Term]]:

@@ -19,7 +19,8 @@ import codecs
 import re
 import unicodedata
 from bisect import bisect_left
-from itertools import accumulate, product
+from collections.abc import Iterator
+from itertools import product
 
 _TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook above, tilde, dot below
 
@@ -123,7 +124,7 @@ class Prepared:
     when asked for, because most texts need neither.
     """
 
-    __slots__ = ("original", "norm", "_folded", "_low", "_char_map", "_runs")
+    __slots__ = ("original", "norm", "_folded", "_low", "_char_map", "_runs", "_starts", "_shrink")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -136,7 +137,9 @@ class Prepared:
             low = "".join(c.lower()[0] for c in text)
         self._low = low
         self._char_map = char_map
-        self._runs: tuple[list[int], list[int]] | None = None
+        self._runs: Iterator[re.Match[str]] | None = None  # read as far as spans need
+        self._starts: list[int] = []  # where each run collapsed to one space is in norm
+        self._shrink: list[int] = []  # characters removed by that run and all before it
         self.norm = _collapse(low)
         self._folded: str | None = None
 
@@ -155,21 +158,25 @@ class Prepared:
         return self._char_map[low_start], self._char_map[low_end]
 
     def _to_low(self, pos: int) -> int:
-        if self._runs is None:
-            self._runs = self._build_runs()
-        starts, shrink = self._runs
+        starts = self._starts
+        if not starts or starts[-1] < pos:
+            self._read_runs(pos)
         k = bisect_left(starts, pos)
-        return pos + (shrink[k - 1] if k else 0)
+        return pos + (self._shrink[k - 1] if k else 0)
 
-    def _build_runs(self) -> tuple[list[int], list[int]]:
-        starts: list[int] = []  # position of each collapsed run in the normalised text
-        removed: list[int] = []
-        total = 0
-        for m in _RUN_RE.finditer(self._low):  # one-character runs keep their length
-            starts.append(m.start() - total)
-            removed.append(m.end() - m.start() - 1)
-            total += removed[-1]
-        return starts, list(accumulate(removed))
+    def _read_runs(self, pos: int) -> None:
+        """Find the runs of non-word characters up to the first one at ``pos`` or after:
+        most hits are in the title, so most of a text is never read for them."""
+        if self._runs is None:
+            self._runs = _RUN_RE.finditer(self._low)  # one-character runs keep their length
+        total = self._shrink[-1] if self._shrink else 0
+        for run in self._runs:
+            start, end = run.span()
+            self._starts.append(start - total)
+            total += end - start - 1
+            self._shrink.append(total)
+            if self._starts[-1] >= pos:
+                return
 
 
 # Normalised words of each whitespace-separated token seen. Text is made of a few thousand
