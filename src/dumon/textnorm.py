@@ -266,8 +266,8 @@ def _copy_stretch(text: str, start: int, end: int, out: list[str], char_map: lis
 
 
 # ------------------------------------------------------------------ the screen form
-# Lower-case Vietnamese is written with fewer than 256 characters, so a text can be put in a
-# one-byte code by the C codec machinery, its non-word characters made spaces by one
+# Vietnamese is written with fewer than 256 characters, so a text can be put in a one-byte
+# code by the C codec machinery, lower-cased and its non-word characters made spaces by one
 # bytes.translate, and searched by a bytes automaton: several times cheaper than normalising
 # it, which costs a Python step per word. Any other character takes the error handler (rare).
 
@@ -276,25 +276,50 @@ _LETTERS = ["đ"] + [
     _with_tone(vowel, tone) for vowel in _VOWELS for tone in ("", *_TONES) if tone or vowel > "z"
 ]
 _OTHER_LETTER = "\u2c30"  # any letter outside the code is written as this one (itself a letter)
-_PUNCTUATION = (
-    [chr(c) for c in range(0xA0, 0xC0)]  # Latin-1 signs: no-break space, «, », °, ®…
-    + [chr(c) for c in range(0x2010, 0x2028)]  # dashes, quotation marks, bullets, ellipsis
-    + ["\u200b", "\u200e", "\u2122", "\ufeff"]
-)
-_CODE = "".join([chr(c) for c in range(128)] + _LETTERS + [_OTHER_LETTER] + _PUNCTUATION)
-assert len(_CODE) == 256 and len(set(_CODE)) == 256, "the screen code is one byte per character"
-_SCREEN_MAP = codecs.charmap_build(_CODE)
-_SPACES = bytes(
-    i if (c.isalnum() or c == "_") else 0x20 for i, c in enumerate(_CODE)
+_PUNCTUATION = "“”‘’–—‑…•·«»°®™²³\u00a0\u200b\u200e\ufeff\ufffd"  # the commonest in the news
+# Printable ASCII, the line-ending controls and NUL (the C codec needs NUL at byte 0 to use
+# its fast table) keep their bytes; the other controls make room for the rest.
+_ASCII = ["\0", "\t", "\n", "\r"] + [chr(c) for c in range(0x20, 0x7F)]
+_CODE_CHARS = _ASCII + _LETTERS + [c.upper() for c in _LETTERS] + [_OTHER_LETTER, *_PUNCTUATION]
+_FREE = [b for b in range(256) if chr(b) not in _ASCII]  # printable ASCII keeps its byte
+_CODE = [chr(b) if chr(b) in _ASCII else "" for b in range(256)]
+for _byte, _char in zip(_FREE, (c for c in _CODE_CHARS if c not in _ASCII), strict=True):
+    _CODE[_byte] = _char
+_IN_CODE = frozenset(_CODE)
+_SCREEN_MAP = codecs.charmap_build("".join(_CODE))
+_LOWER_OR_SPACE = bytes(
+    _CODE.index(c.lower()) if (c.isalnum() or c == "_") else 0x20 for c in _CODE
 )  # \W in the sense of the regular expressions that normalise
 
 
+class _Unscreenable(Exception):
+    """The text may differ from its screen form in more than the code says (see below)."""
+
+
 def _outside_code(error: UnicodeEncodeError) -> tuple[str, int]:
+    """Characters outside the code: a letter becomes the code's other letter, anything else
+    a space. A combining mark (the text may not be NFC), a letter whose lower case is not
+    one character (İ) and anything NFC would change make the text unscreenable."""
     run = error.object[error.start : error.end]
-    return "".join(_OTHER_LETTER if c.isalnum() or c == "_" else " " for c in run), error.end
+    if not unicodedata.is_normalized("NFC", run) or any(map(unicodedata.combining, run)):
+        raise _Unscreenable
+    out = []
+    for char in run:
+        low = char.lower()
+        if len(low) != 1:
+            raise _Unscreenable
+        out.append(low if low in _IN_CODE else _OTHER_LETTER if low.isalnum() else " ")
+    return "".join(out), error.end
+
+
+def _pattern_letters(error: UnicodeEncodeError) -> tuple[str, int]:
+    """Letters outside the code in a normalised pattern (which has no other non-word
+    character than the space): the code's other letter, as in the text."""
+    return _OTHER_LETTER * (error.end - error.start), error.end
 
 
 codecs.register_error("dumon.screen", _outside_code)
+codecs.register_error("dumon.screen-pattern", _pattern_letters)
 
 
 def screen_form(text: str) -> bytes | None:
@@ -302,12 +327,13 @@ def screen_form(text: str) -> bytes | None:
 
     Each word of it is a word of ``Prepared(text).norm`` as written before tone placement
     and i/y are made canonical; so a normalised pattern can only be in the normalised text
-    if one of its :func:`spellings` is in this form. None when that does not hold: text not
-    in NFC, or with a capital whose lower case is longer (then normalise and search)."""
-    low = text.lower()
-    if len(low) != len(text) or not unicodedata.is_normalized("NFC", text):
+    if one of its :func:`spellings` is in this form. None when that may not hold (then
+    normalise and search): see :func:`_outside_code`."""
+    try:
+        code = codecs.charmap_encode(text, "dumon.screen", _SCREEN_MAP)[0]
+    except _Unscreenable:
         return None
-    code = codecs.charmap_encode(low, "dumon.screen", _SCREEN_MAP)[0].translate(_SPACES)
+    code = code.translate(_LOWER_OR_SPACE)
     while b"  " in code:
         code = code.replace(b"  ", b" ")
     return b" " + code + b" "
@@ -318,7 +344,7 @@ def screen_patterns(pattern: str) -> list[bytes]:
     :func:`screen_form`."""
     words = [sorted(spellings(word)) for word in pattern.split()]
     return [
-        b" " + codecs.charmap_encode(" ".join(combo), "dumon.screen", _SCREEN_MAP)[0] + b" "
+        b" " + codecs.charmap_encode(" ".join(combo), "dumon.screen-pattern", _SCREEN_MAP)[0] + b" "
         for combo in product(*words)
     ]
 
