@@ -273,3 +273,30 @@ def test_a_command_imports_only_its_own_modules(tmp_path):
     assert result.returncode == 0 and "Kiểm tra thư mục làm việc" in result.stdout
     assert {"dumon.cli.upkeep", "dumon.cli.core"} <= imported  # doctor, and the sources group
     assert not imported & {"dumon.cli.match", "dumon.cli.digest", "dumon.cli.reading"}
+
+
+@pytest.mark.parametrize("item_id", [7, 'bài "một" \\ </script>', None, 1.5, ["a", {"b": True}]])
+def test_a_written_out_line_is_exactly_what_json_writes(item_id):
+    from dumon.verdicts import Hit, MatchResult
+
+    hits = (
+        Hit("unit", 'Trường "Ba" \\ \x07', "trường ba", "title", 0, 10, 100.0),
+        Hit("theme", "[bold]<b>", "học sinh\u2028", "summary", 3, 11, 87.5, False),
+        Hit("alert", "bạo lực", "bạo lực", "url", 1, 2, 80.0, True),
+    )
+    result = MatchResult(
+        edu=True,
+        local=False,
+        alert=True,
+        units=('Trường "Ba" \\ \x07',),
+        themes=("[bold]<b>",),
+        alerts=("bạo lực",),
+        severity=3,
+        hits=hits,
+        rules=("x",),
+    )
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    expected = json.dumps(cli_batch.result_json(result, item_id), **compact)
+    line = cli_batch._result_line(result, json.dumps(item_id, **compact))
+    assert line == expected + "\n"
+    assert json.loads(line)["hits"][1]["score"] == 87.5

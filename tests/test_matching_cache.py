@@ -102,18 +102,31 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(keywords, tmp_path, content):
     assert path.read_bytes() != content
 
 
-@pytest.mark.parametrize("part", ['"terms":["[', '"exact":"[[', '"folded":"[['])
-def test_a_cache_with_the_right_key_but_a_broken_state_is_rebuilt(keywords, tmp_path, part):
+def _drop_first_pattern(line):
+    return line.split(b",", 1)[1]
+
+
+def _one_more_number(line):
+    return line.replace(b"[", b"[1,", 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "breaks"),
+    [(2, _drop_first_pattern), (3, _one_more_number), (4, _one_more_number), (6, _one_more_number)],
+    ids=["screen", "exact", "folded", "a term"],
+)
+def test_a_cache_with_the_right_key_but_a_broken_part_is_rebuilt(keywords, tmp_path, line, breaks):
     cache = tmp_path / "cache"
     Matcher.from_folder(keywords, cache_dir=cache)
     (path,) = cache.iterdir()
-    text = path.read_text(encoding="utf-8")
-    assert part in text  # parts read only when first used are checked when the file is read
-    path.write_text(text.replace(part, part + "1,", 1), encoding="utf-8")
+    lines = path.read_bytes().split(b"\n")
+    broken = breaks(lines[line])
+    assert broken != lines[line]
+    path.write_bytes(b"\n".join([*lines[:line], broken, *lines[line + 1 :]]))
     assert decisions(Matcher.from_folder(keywords, cache_dir=cache)) == decisions(
         Matcher.from_folder(keywords)
     )
-    assert part + "1," not in path.read_text(encoding="utf-8")  # rewritten
+    assert path.read_bytes().split(b"\n")[line] == lines[line]  # rewritten
 
 
 def test_a_cache_folder_that_cannot_be_written_only_loses_the_speed(keywords, tmp_path):

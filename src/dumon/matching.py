@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import hashlib
 import json
 import os
 import sys
 import unicodedata
+import zlib
 from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, datetime
@@ -81,7 +80,7 @@ class _Index:
         patterns: list[str] | None = None,
         entries: list[list[int]] | None = None,
         *,
-        text: str = "",
+        text: bytes = b"",
     ) -> None:
         self._lists = (patterns or [], entries or []) if not text else None
         self._text = text  # [patterns, entries] as JSON, when read from the cache
@@ -133,7 +132,7 @@ class _CachedTerms:
     """The terms of a cached profile by number, each decoded when first asked for: a run
     meets a few hundred of the thousands of forms a profile holds."""
 
-    def __init__(self, rows: list[str], decode: Callable[[list[Any]], Term]) -> None:
+    def __init__(self, rows: list[bytes], decode: Callable[[list[Any]], Term]) -> None:
         self._rows = rows
         self._decode = decode
         self._terms: list[Term | None] = [None] * len(rows)
@@ -209,7 +208,7 @@ class Matcher:
             return cls(_load(folder))
         folder = Path(folder)
         key = _cache_key(folder)
-        where = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+        where = f"{zlib.crc32(str(folder.resolve()).encode()):08x}"
         path = cache_dir / f"matcher-{where}.json"
         if key is not None:
             cached = _read_cache(path, key, folder)
@@ -217,44 +216,47 @@ class Matcher:
                 return cached
         matcher = cls(_load(folder))  # stale or no cache: errors name file and line
         if key is not None:
-            _write_cache(path, key, matcher._state(folder))
+            _write_cache(path, key, matcher._cache_lines(folder))
         return matcher
 
-    def _state(self, folder: Path) -> dict[str, Any]:
-        """The compiled profile as JSON data: terms by number, the files they come from by
-        position and relative to the folder (which may be named another way next time).
+    def _cache_lines(self, folder: Path) -> list[bytes]:
+        """The compiled profile as lines of the cache file: terms by number, the files they
+        come from by position and relative to the folder (which may be named another way
+        next time).
 
-        Terms and indexes are JSON texts inside it, parsed when first used: most of a
-        start-up would otherwise go to reading parts of the profile a run never needs."""
+        One JSON text a line, each parsed when first needed (a term when a hit needs it):
+        most of a start-up would otherwise go to parts of the profile a run never uses.
+        The screen's patterns are bytes of their one-byte code, joined by a comma (a
+        non-word character, so in no pattern)."""
         terms = [self._terms[n] for n in range(len(self._terms))]
         exclusions = list(self._exclusions.values())
         files = dict.fromkeys(x.path for x in [*terms, *exclusions])
-        paths = [str(p.relative_to(folder)) for p in files]
         where = {p: i for i, p in enumerate(files)}
-        dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
-        return {
-            "paths": paths,
-            "terms": [dumps(_encode(t, where)) for t in terms],
-            "exact": dumps([self._exact.patterns, self._exact.entries]),
-            "screen": "\n".join(p.decode("latin-1") for p in self._screen.patterns),
+        common = {
+            "paths": [str(p.relative_to(folder)) for p in files],
             "prefix_ids": sorted(self._prefix_ids),
-            "folded": dumps([self._folded.patterns, self._folded.entries]),
-            "fuzzy": dumps([self._fuzzy.patterns, self._fuzzy.entries]),
             "severity": self._severity,
             "exclusions": [_encode(x, where) for x in exclusions],
         }
+        parts: list[Any] = [common]
+        parts += [[i.patterns, i.entries] for i in (self._exact, self._folded, self._fuzzy)]
+        lines = [json.dumps(part, ensure_ascii=False, separators=(",", ":")) for part in parts]
+        lines += [json.dumps(_encode(t, where), ensure_ascii=False) for t in terms]
+        encoded = [line.encode() for line in lines]
+        return [encoded[0], b",".join(self._screen.patterns), *encoded[1:]]
 
     @classmethod
-    def _from_state(cls, state: dict[str, Any], folder: Path) -> Matcher:
+    def _from_cache_lines(cls, lines: list[bytes], folder: Path) -> Matcher:
+        common, screen, exact, folded, fuzzy, *terms = lines
+        state = json.loads(common)
         paths = [folder / p for p in state["paths"]]
         matcher = cls.__new__(cls)
-        matcher._terms = _CachedTerms(state["terms"], _decoder(Term, paths))
-        matcher._exact = _Index(text=state["exact"])
-        screen = state["screen"]
-        matcher._screen = _Screen(screen.encode("latin-1").split(b"\n") if screen else [])
+        matcher._terms = _CachedTerms(terms, _decoder(Term, paths))
+        matcher._exact = _Index(text=exact)
+        matcher._screen = _Screen(screen.split(b",") if screen else [])
         matcher._prefix_ids = frozenset(state["prefix_ids"])
-        matcher._folded = _Index(text=state["folded"])
-        matcher._fuzzy = _Index(text=state["fuzzy"])
+        matcher._folded = _Index(text=folded)
+        matcher._fuzzy = _Index(text=fuzzy)
         matcher._severity = dict(state["severity"])
         exclusions = list(map(_decoder(Exclusion, paths), state["exclusions"]))
         matcher._exclusions = {x.key: x for x in exclusions}
@@ -525,7 +527,7 @@ class Matcher:
 
 # ------------------------------------------------------------------ the compiled-profile cache
 
-_CACHE_FORMAT = 3  # the layout of the cache file; the code itself is hashed into the key
+_CACHE_FORMAT = 4  # the layout of the cache file; the code itself is hashed into the key
 _CACHE_CODE = ("keywords.py", "matching.py", "terms.py", "textnorm.py", "yamlload.py")
 
 
@@ -536,37 +538,40 @@ def _load(folder: Path | str) -> KeywordProfile:
 
 
 def _cache_key(folder: Path) -> str | None:
-    """A digest of everything the compiled profile depends on: every keywords file, the code
-    that reads and compiles them, and the Python that runs it. None when unreadable."""
+    """A checksum of everything the compiled profile depends on: every keywords file, the
+    code that reads and compiles them, and the Python that runs it. None when unreadable.
+    CRC-32 and Adler-32 together: a change detector, cheaper to start than hashlib."""
     if not folder.is_dir():
         return None  # loading reports it
-    digest = hashlib.sha256(f"{_CACHE_FORMAT}\0{sys.version}\0".encode())
+    chunks = [f"{_CACHE_FORMAT}\0{sys.version}\0".encode()]
     try:
         here = Path(__file__).parent
         code = [(name, here / name) for name in _CACHE_CODE]
         data = sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml"))
         for name, file in [*code, *((str(f.relative_to(folder)), f) for f in data)]:
             content = file.read_bytes()
-            digest.update(f"{name}\0{len(content)}\0".encode())
-            digest.update(content)
+            chunks += [f"{name}\0{len(content)}\0".encode(), content]
     except OSError:
         return None
-    return digest.hexdigest()
+    crc, adler = 0, 1
+    for chunk in chunks:
+        crc, adler = zlib.crc32(chunk, crc), zlib.adler32(chunk, adler)
+    return f"{crc:08x}{adler:08x}"
 
 
 def _read_cache(path: Path, key: str, folder: Path) -> Matcher | None:
     """The cached matcher, or None when missing, stale or unreadable (then it is rebuilt).
 
-    The file is a header line (the key, and a digest of the rest) and the state: parts of
-    the state are parsed only when first used, so the digest is what vouches for them."""
+    The file is a header line (the key, and a checksum of the rest) and the profile's
+    lines: most are parsed only when first used, so the checksum is what vouches for them."""
     try:
         header, _, body = path.read_bytes().partition(b"\n")
         head = json.loads(header)
         if head["key"] != key:
             return None
-        if head["check"] != hashlib.sha256(body).hexdigest():
-            raise ValueError("content does not match its digest")
-        return Matcher._from_state(json.loads(body), folder)
+        if head["check"] != zlib.crc32(body):
+            raise ValueError("content does not match its checksum")
+        return Matcher._from_cache_lines(body.split(b"\n"), folder)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
@@ -574,15 +579,14 @@ def _read_cache(path: Path, key: str, folder: Path) -> Matcher | None:
         return None
 
 
-def _write_cache(path: Path, key: str, state: dict[str, Any]) -> None:
+def _write_cache(path: Path, key: str, lines: list[bytes]) -> None:
     """Save atomically; a desk we cannot write to only loses the speed-up."""
-    body = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
-    check = hashlib.sha256(body.encode()).hexdigest()
-    text = json.dumps({"key": key, "check": check}) + "\n" + body
+    body = b"\n".join(lines)
+    header = json.dumps({"key": key, "check": zlib.crc32(body)}).encode()
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(text, encoding="utf-8")
+        temp.write_bytes(header + b"\n" + body)
         os.replace(temp, path)
     except OSError as exc:
         _note("profile cache %s not written: %s", path, exc)

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
@@ -167,8 +168,30 @@ def _match_lines(chunk: list[tuple[int, str]], matcher: Matcher) -> tuple[str, i
         if not result.hits:  # most lines: no need to build and encode a dict
             out.append('{"id":' + dumps(item_id) + _EMPTY)
         else:
-            out.append(dumps(result_json(result, item_id)) + "\n")
+            out.append(_result_line(result, dumps(item_id)))
     return "".join(out), bad
+
+
+_BOOL = {True: "true", False: "false"}
+
+
+def _result_line(result: MatchResult, id_json: str) -> str:
+    """``dumps(result_json(result, item_id)) + "\\n"``, written out: building and encoding
+    the dicts costs more than matching a line with hits. Strings go through the JSON
+    module's own escaping; a score's repr is what JSON writes for a float."""
+    text = encode_basestring
+    hits = ",".join(
+        [
+            f'{{"kind":{text(h.kind)},"key":{text(h.key)},"term":{text(h.term)},'
+            f'"field":{text(h.field)},"start":{h.start},"end":{h.end},"score":{h.score!r}}}'
+            for h in result.hits
+        ]
+    )
+    return (
+        f'{{"id":{id_json},"edu":{_BOOL[result.edu]},"local":{_BOOL[result.local]},'
+        f'"alert":{_BOOL[result.alert]},"units":[{",".join(map(text, result.units))}],'
+        f'"themes":[{",".join(map(text, result.themes))}],"hits":[{hits}]}}\n'
+    )
 
 
 def _cpus() -> int:
