@@ -226,7 +226,7 @@ def test_the_screen_form_has_the_words_of_the_normalised_text(text):
             or any(map(unicodedata.combining, text))
         )
         return
-    words = codecs.charmap_decode(form, "strict", "".join(_CODE))[0].split()
+    words = codecs.charmap_decode(form.code, "strict", "".join(_CODE))[0].split()
     expected = [w for w in normalize(text).split()]
     assert len(words) == len(expected)
     for seen, word in zip(words, expected, strict=True):

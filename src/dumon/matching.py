@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick_rs
 
 from dumon.terms import Exclusion, Term
-from dumon.textnorm import Prepared, fold, has_diacritics, screen_form, screen_patterns
+from dumon.textnorm import (
+    Prepared,
+    ScreenForm,
+    fold,
+    has_diacritics,
+    in_screen_code,
+    screen_form,
+    screen_patterns,
+)
 from dumon.verdicts import Hit, MatchResult
 from dumon.vntime import VN_TZ, as_date
 
@@ -112,20 +120,37 @@ class _Index:
 
 
 class _Screen:
-    """Every spelling of every exact pattern in the one-byte code of ``screen_form``. An
-    accented text in which none of them is found cannot hold an exact hit, so it is not
-    normalised at all: the case of most articles of a general feed."""
+    """Every spelling of every exact pattern in the one-byte code of ``screen_form``, and
+    the exact pattern each one spells (-1 for a spelling with letters outside the code,
+    which other letters share: a match of it is only a maybe).
 
-    def __init__(self, patterns: list[bytes]) -> None:
+    Searching an article's screen form is searching its normalised text for the exact
+    patterns without normalising it. An article with no match is done: most of a general
+    feed. One whose matches are all sure needs no normalising either."""
+
+    def __init__(self, patterns: list[bytes], owners: list[int]) -> None:
         self.patterns = patterns
+        self.owners = owners
         self._automaton = ahocorasick_rs.BytesAhoCorasick(patterns) if patterns else None
 
-    def rules_out(self, text: str) -> bool:
-        """True when no exact pattern can be in the normalised text."""
+    def find(self, code: bytes) -> list[tuple[int, int, int]]:
+        """(exact pattern or -1, start, end) of every match, overlapping ones included, in
+        the order the exact index reports them: by end, then by start."""
         if self._automaton is None:
-            return True
-        form = screen_form(text)
-        return form is not None and not self._automaton.find_matches_as_indexes(form)
+            return []
+        owners = self.owners
+        found = [
+            (owners[spelling], start, end)
+            for spelling, start, end in self._automaton.find_matches_as_indexes(
+                code, overlapping=True
+            )
+        ]
+        found.sort(key=_end_then_start)
+        return found
+
+
+def _end_then_start(match: tuple[int, int, int]) -> tuple[int, int]:
+    return match[2], match[1]
 
 
 class _CachedTerms:
@@ -189,7 +214,13 @@ class Matcher:
         for prefix in prefixes:
             keyed.setdefault(prefix, [])
         self._exact = _Index(list(keyed), list(keyed.values()))
-        self._screen = _Screen(sorted({b for p in keyed for b in screen_patterns(p)}))
+        spelled: dict[bytes, int] = {}
+        for index, pattern in enumerate(keyed):
+            sure = in_screen_code(pattern)
+            for code in screen_patterns(pattern):
+                spelled[code] = index if sure and code not in spelled else -1
+        screen = sorted(spelled)
+        self._screen = _Screen(screen, [spelled[code] for code in screen])
         self._prefix_ids = frozenset(i for i, p in enumerate(keyed) if p in prefixes)
         folded = _keyed(terms, lambda t: fold(t.text))
         self._folded = _Index(list(folded), list(folded.values()))
@@ -235,6 +266,7 @@ class Matcher:
         common = {
             "paths": [str(p.relative_to(folder)) for p in files],
             "prefix_ids": sorted(self._prefix_ids),
+            "screen_owners": self._screen.owners,
             "severity": self._severity,
             "exclusions": [_encode(x, where) for x in exclusions],
         }
@@ -253,7 +285,7 @@ class Matcher:
         matcher = cls.__new__(cls)
         matcher._terms = _CachedTerms(terms, _decoder(Term, paths))
         matcher._exact = _Index(text=exact)
-        matcher._screen = _Screen(screen.split(b",") if screen else [])
+        matcher._screen = _Screen(screen.split(b",") if screen else [], state["screen_owners"])
         matcher._prefix_ids = frozenset(state["prefix_ids"])
         matcher._folded = _Index(text=folded)
         matcher._fuzzy = _Index(text=fuzzy)
@@ -326,12 +358,26 @@ class Matcher:
         """Hits in fields of one kind (all accented, or all without diacritics), searched as
         one text; the separator keeps any term from spanning two fields."""
         joined = parts[0][1] if len(parts) == 1 else _SEP.join([t for _, t in parts])
-        if accented and self._screen.rules_out(joined):
-            return
+        terms = self._terms
+        if accented:
+            form = screen_form(joined)
+            if form is not None:
+                screened = self._screen.find(form.code)
+                if not screened:
+                    return
+                prefix_ids = self._prefix_ids
+                if all(index >= 0 and index not in prefix_ids for index, _, _ in screened):
+                    entries = self._exact.entries
+                    candidates = [
+                        (terms[number], start, end - 2, 100.0)
+                        for index, start, end in screened
+                        for number in entries[index]
+                    ]
+                    self._keep(parts, form, candidates, True, day, notes, found)
+                    return
         prepared = Prepared(joined)
         norm = prepared.norm
-        terms = self._terms
-        candidates: list[tuple[Term, int, int, float]] = []
+        candidates = []
         if accented:
             found_exact = self._exact.find(" " + norm + " ")
             if not found_exact:
@@ -358,18 +404,39 @@ class Matcher:
                     term = terms[number]
                     score = 100.0 if surface == term.text else FOLDED_SCORE
                     candidates.append((term, start, end - 2, score))
+        self._keep(parts, prepared, candidates, accented, day, notes, found)
+
+    def _keep(
+        self,
+        parts: list[tuple[str, str]],
+        source: Prepared | ScreenForm,
+        candidates: list[tuple[Term, int, int, float]],
+        accented: bool,
+        day: date,
+        notes: list[str],
+        found: list[tuple[Hit, Term]],
+    ) -> None:
+        """The candidates that pass the guards and their dates, as hits on the fields
+        (positions in the normalised text, mapped back by ``source``)."""
         starts = []
         pos = 0
         for _, text in parts:
             starts.append(pos)
             pos += len(text) + len(_SEP)
         for term, start, end, score in candidates:
-            if term.first_word in _GUARDS and not _guard_ok(term, prepared, start, accented):
-                continue
+            if term.first_word in _GUARDS:
+                if accented:
+                    before = source.word_before(start)
+                    guards = _GUARDS[term.first_word]
+                else:  # only a Prepared: an unaccented text is always normalised
+                    before = source.word_before(start, folded=True)  # type: ignore[call-arg]
+                    guards = _GUARDS_FOLDED[term.first_word]
+                if before in guards:
+                    continue
             if term.kind in ("unit", "place") and not term.valid_on(day):
-                notes.append(_expired_note(term, norm[start:end]))
+                notes.append(_expired_note(term, source.surface(start, end)))
                 continue
-            o_start, o_end = prepared.span(start, end)
+            o_start, o_end = source.span(start, end)
             k = bisect_right(starts, o_start) - 1
             hit = Hit(  # positional arguments: cheaper, and this runs for every candidate
                 term.kind,
@@ -650,14 +717,6 @@ def _fuzzy_score(term: Term, surface: str) -> float | None:
     threshold = _fuzzy_threshold(len(term.text) - cut)
     score = ratio(surface[cut:], term.text[cut:])
     return round(score, 1) if threshold is not None and score >= threshold else None
-
-
-def _guard_ok(term: Term, prepared: Prepared, start: int, accented: bool) -> bool:
-    """False when the term's first word is the second half of another word (thị trường)."""
-    text = prepared.norm if accented else prepared.folded
-    before = text[:start].rstrip().rsplit(" ", 1)[-1]
-    guards = _GUARDS[term.first_word] if accented else _GUARDS_FOLDED[term.first_word]
-    return before not in guards
 
 
 def _opening(dated: bool, day: date, outlet: str) -> list[str]:

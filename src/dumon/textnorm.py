@@ -124,7 +124,7 @@ class Prepared:
     when asked for, because most texts need neither.
     """
 
-    __slots__ = ("original", "norm", "_folded", "_low", "_char_map", "_runs", "_starts", "_shrink")
+    __slots__ = ("original", "norm", "_folded", "_low", "_char_map", "_back")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -137,9 +137,7 @@ class Prepared:
             low = "".join(c.lower()[0] for c in text)
         self._low = low
         self._char_map = char_map
-        self._runs: Iterator[re.Match[str]] | None = None  # read as far as spans need
-        self._starts: list[int] = []  # where each run collapsed to one space is in norm
-        self._shrink: list[int] = []  # characters removed by that run and all before it
+        self._back: _Runs | None = None  # the way back from norm, made when first asked
         self.norm = _collapse(low)
         self._folded: str | None = None
 
@@ -158,25 +156,44 @@ class Prepared:
         return self._char_map[low_start], self._char_map[low_end]
 
     def _to_low(self, pos: int) -> int:
+        if self._back is None:
+            self._back = _Runs(_RUN_RE.finditer(self._low))  # one-char runs keep their length
+        return self._back.before_collapse(pos)
+
+    def surface(self, start: int, end: int) -> str:
+        return self.norm[start:end]
+
+    def word_before(self, start: int, *, folded: bool = False) -> str:
+        """The word of ``norm`` (or of ``folded``) before position ``start``."""
+        text = self.folded if folded else self.norm
+        return text[:start].rstrip().rpartition(" ")[2]
+
+
+class _Runs:
+    """Positions in a text whose runs of separators were each made one character, mapped
+    back to the text before. The runs are read only as far as a position asked for: most
+    hits are in the title, so most of a text is never read for them."""
+
+    __slots__ = ("_runs", "_starts", "_shrink")
+
+    def __init__(self, runs: Iterator[re.Match[str]] | Iterator[re.Match[bytes]]) -> None:
+        self._runs = runs
+        self._starts: list[int] = []  # where each run made one character is, after
+        self._shrink: list[int] = []  # characters removed by that run and all before it
+
+    def before_collapse(self, pos: int) -> int:
         starts = self._starts
         if not starts or starts[-1] < pos:
-            self._read_runs(pos)
+            total = self._shrink[-1] if self._shrink else 0
+            for run in self._runs:
+                run_start, run_end = run.span()
+                starts.append(run_start - total)
+                total += run_end - run_start - 1
+                self._shrink.append(total)
+                if starts[-1] >= pos:
+                    break
         k = bisect_left(starts, pos)
         return pos + (self._shrink[k - 1] if k else 0)
-
-    def _read_runs(self, pos: int) -> None:
-        """Find the runs of non-word characters up to the first one at ``pos`` or after:
-        most hits are in the title, so most of a text is never read for them."""
-        if self._runs is None:
-            self._runs = _RUN_RE.finditer(self._low)  # one-character runs keep their length
-        total = self._shrink[-1] if self._shrink else 0
-        for run in self._runs:
-            start, end = run.span()
-            self._starts.append(start - total)
-            total += end - start - 1
-            self._shrink.append(total)
-            if self._starts[-1] >= pos:
-                return
 
 
 # Normalised words of each whitespace-separated token seen. Text is made of a few thousand
@@ -286,6 +303,7 @@ _CODE = [chr(b) if chr(b) in _ASCII else "" for b in range(256)]
 for _byte, _char in zip(_FREE, (c for c in _CODE_CHARS if c not in _ASCII), strict=True):
     _CODE[_byte] = _char
 _IN_CODE = frozenset(_CODE)
+_CODE_TEXT = "".join(_CODE)
 _SCREEN_MAP = codecs.charmap_build("".join(_CODE))
 _LOWER_OR_SPACE = bytes(
     _CODE.index(c.lower()) if (c.isalnum() or c == "_") else 0x20 for c in _CODE
@@ -322,21 +340,64 @@ codecs.register_error("dumon.screen", _outside_code)
 codecs.register_error("dumon.screen-pattern", _pattern_letters)
 
 
-def screen_form(text: str) -> bytes | None:
-    """The text's words in the one-byte code, lower case, single spaces, space-padded.
-
-    Each word of it is a word of ``Prepared(text).norm`` as written before tone placement
-    and i/y are made canonical; so a normalised pattern can only be in the normalised text
-    if one of its :func:`spellings` is in this form. None when that may not hold (then
-    normalise and search): see :func:`_outside_code`."""
+def screen_form(text: str) -> ScreenForm | None:
+    """The text in the one-byte code, or None when its words there may not be those of
+    ``Prepared(text).norm`` (then normalise and search): see :func:`_outside_code`."""
     try:
         code = codecs.charmap_encode(text, "dumon.screen", _SCREEN_MAP)[0]
     except _Unscreenable:
         return None
-    code = code.translate(_LOWER_OR_SPACE)
-    while b"  " in code:
-        code = code.replace(b"  ", b" ")
-    return b" " + code + b" "
+    return ScreenForm(code.translate(_LOWER_OR_SPACE))
+
+
+class ScreenForm:
+    """A text's words in the one-byte code: lower case, as spelt, one space between them.
+
+    ``code`` (space-padded) holds the words of ``Prepared(text).norm`` as written before
+    tone placement and i/y are made canonical, at the same positions once the padding is
+    skipped; so a normalised pattern is in the normalised text exactly where one of its
+    :func:`spellings` is in ``code``, and spans map back to the text like ``Prepared``'s.
+    """
+
+    __slots__ = ("code", "_spaced", "_back")
+
+    def __init__(self, spaced: bytes) -> None:
+        self._spaced = spaced  # one byte per character of the text, non-word ones spaces
+        code = spaced
+        while b"  " in code:
+            code = code.replace(b"  ", b" ")
+        self.code = b" " + code + b" "
+        self._back: _Runs | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the text that the words at [start, end) came from (positions as in
+        ``Prepared.norm``: ``code`` without its first byte)."""
+        return self._to_text(start), self._to_text(end - 1) + 1
+
+    def surface(self, start: int, end: int) -> str:
+        """The normalised words at [start, end), as ``Prepared.norm[start:end]``."""
+        return canonical_tones(
+            codecs.charmap_decode(self.code[start + 1 : end + 1], "strict", _CODE_TEXT)[0]
+        )
+
+    def word_before(self, start: int) -> str:
+        """The normalised word before position ``start`` ("" at the start)."""
+        word = self.code[1 : start + 1].rstrip(b" ").rpartition(b" ")[2]
+        return canonical_tones(codecs.charmap_decode(word, "strict", _CODE_TEXT)[0])
+
+    def _to_text(self, pos: int) -> int:
+        if self._back is None:
+            self._back = _Runs(_SPACE_RUN_RE.finditer(self._spaced))
+        return self._back.before_collapse(pos)
+
+
+_SPACE_RUN_RE = re.compile(rb"  +")
+
+
+def in_screen_code(text: str) -> bool:
+    """Whether every character of the text has its own byte in the screen's code (a
+    pattern with other letters shares a byte with them, so a screen match is a maybe)."""
+    return all(char in _IN_CODE for char in text)
 
 
 def screen_patterns(pattern: str) -> list[bytes]:
