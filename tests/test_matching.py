@@ -344,9 +344,7 @@ SCREEN_CASES = [
 
 
 @pytest.mark.parametrize("title", SCREEN_CASES)
-def test_matching_on_the_screen_form_decides_as_on_the_normalised_text(
-    matcher, title, monkeypatch
-):
+def test_matching_on_the_screen_form_decides_as_on_the_normalised_text(matcher, title, monkeypatch):
     screened = matcher.match(title=title, summary=title.upper(), published=BEFORE)
     monkeypatch.setattr("dumon.matching.screen_form", lambda text: None)  # normalise all
     assert matcher.match(title=title, summary=title.upper(), published=BEFORE) == screened
