@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import gc
 import io
 import os
 import sys
@@ -47,7 +48,23 @@ def run_jsonl(*, home: Path | None, keywords: Path | None, jsonl: Path, jobs: in
     Returns the exit code (1 when some lines could not be read); raises DumonError. Also
     called by ``dumon.cli.main`` without Typer, so it takes plain values, not a context.
     """
-    matcher = load_matcher(home, keywords)
+    collecting = gc.isenabled()
+    gc.disable()  # loading makes thousands of objects and no garbage: nothing to look for
+    try:
+        matcher = load_matcher(home, keywords)
+    finally:
+        if collecting:
+            gc.enable()
+    # What exists now (modules, the profile) lives as long as the run: left out of every
+    # collection from here on, and shared with forked copies rather than copied by them.
+    gc.freeze()
+    try:
+        return _run_jsonl(matcher, jsonl, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _run_jsonl(matcher: Matcher, jsonl: Path, jobs: int | None) -> int:
     workers = min(jobs or 8, _cpus(), 8)
     out = sys.stdout
     if (out.encoding or "").lower().replace("-", "") != "utf8":
@@ -220,24 +237,18 @@ def _run_shared(matcher: Matcher, binary: BinaryIO, out: TextIO, jobs: int) -> i
     The block stays bytes until each process decodes its own share: decoding is most of the
     cost of reading, and done here it would keep the other processes waiting.
     """
-    import gc
-
     bad = 0
     lines_before = 0
     first = True
-    gc.freeze()  # the compiled profile is shared with the forks, not copied or scanned
-    try:
-        while data := binary.read(_BLOCK_BYTES):
-            data += binary.readline()  # finish the last line: shares are cut after a newline
-            if first and data.startswith(codecs.BOM_UTF8):
-                data = data[len(codecs.BOM_UTF8) :]
-            first = False
-            if b"\r" in data:  # as a text reader does: \r\n and a lone \r end a line
-                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            bad += _match_shared(matcher, data, lines_before, out, jobs)
-            lines_before += data.count(b"\n")
-    finally:
-        gc.unfreeze()
+    while data := binary.read(_BLOCK_BYTES):
+        data += binary.readline()  # finish the last line: shares are cut after a newline
+        if first and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        first = False
+        if b"\r" in data:  # as a text reader does: \r\n and a lone \r end a line
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        bad += _match_shared(matcher, data, lines_before, out, jobs)
+        lines_before += data.count(b"\n")
     out.flush()
     return bad
 
