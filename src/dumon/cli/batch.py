@@ -100,8 +100,9 @@ def _run_jsonl(matcher: Matcher, jsonl: Path, jobs: int | None) -> int:
     return 0
 
 
-def parse_date(value: str | None, where: str) -> date | datetime | None:
-    """An ISO date or datetime; None stays None (the matcher then uses today's names)."""
+def parse_date(value: str | None, where: str | int) -> date | datetime | None:
+    """An ISO date or datetime; None stays None (the matcher then uses today's names).
+    ``where`` is the option, or the number of the input line (named only on error)."""
     if value is None or value == "":
         return None
     try:
@@ -109,6 +110,8 @@ def parse_date(value: str | None, where: str) -> date | datetime | None:
             return date.fromisoformat(value)
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (ValueError, TypeError):
+        if isinstance(where, int):
+            where = f"dòng {where}"
         raise QueryError(
             f"{where}: ngày '{value}' không hợp lệ. Cách sửa: viết YYYY-MM-DD hoặc "
             "YYYY-MM-DDTHH:MM:SS+07:00"
@@ -175,7 +178,7 @@ def _match_lines(chunk: list[tuple[int, str]], matcher: Matcher) -> tuple[str, i
                 body=item.get("body") or "",
                 url=item.get("url") or "",
                 outlet=item.get("outlet") or "",
-                published=parse_date(item.get("date"), f"dòng {number}"),
+                published=parse_date(item.get("date"), number),
             )
         except (ValueError, TypeError, DumonError) as exc:
             bad += 1
