@@ -28,7 +28,6 @@ from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import ahocorasick_rs
 
@@ -45,7 +44,10 @@ from dumon.textnorm import (
 from dumon.verdicts import Hit, MatchResult
 from dumon.vntime import VN_TZ, as_date
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see docs)
 if TYPE_CHECKING:
+    from typing import Any
+
     from dumon.keywords import KeywordProfile
 
 

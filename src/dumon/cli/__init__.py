@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from dumon.errors import DumonError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see docs)
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
 

@@ -18,11 +18,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from dumon.errors import DeskError, DumonError, QueryError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see docs)
 if TYPE_CHECKING:
+    from typing import Any, BinaryIO, TextIO
+
     from dumon.matching import Matcher
     from dumon.verdicts import MatchResult
 
