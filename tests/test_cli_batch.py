@@ -3,8 +3,10 @@ the compiled profile kept in the desk, and only the commands used imported."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -300,3 +302,69 @@ def test_a_written_out_line_is_exactly_what_json_writes(item_id):
     line = cli_batch._result_line(result, json.dumps(item_id, **compact))
     assert line == expected + "\n"
     assert json.loads(line)["hits"][1]["score"] == 87.5
+
+
+class _Trickle(io.RawIOBase):
+    """A raw stream giving at most ``step`` bytes a read, as a slow pipe does."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self._data, self._step, self._at = data, step, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        piece = self._data[self._at : self._at + min(self._step, len(buffer))]
+        buffer[: len(piece)] = piece
+        self._at += len(piece)
+        return len(piece)
+
+
+@pytest.mark.parametrize("step", [1, 2, 5, 64])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "một\r\nhai\r\n\r\nba".encode(),
+        "một\rhai\r\rba\r".encode(),
+        b"\xef\xbb\xbf" + "Nam Định\nNinh Bình\n".encode(),
+        b"\xef\xbb",  # half a byte order mark, then the end
+    ],
+    ids=["crlf", "cr", "bom", "half bom"],
+)
+@pytest.mark.parametrize("whole", [False, True])
+def test_input_blocks_hold_the_lines_a_text_reader_reads(data, step, whole):
+    reader = io.BufferedReader(_Trickle(data, step), buffer_size=8)
+    blocks = list(cli_batch._blocks(reader, 4, whole=whole))
+    text_reader = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace")
+    assert b"".join(blocks).decode(errors="replace") == text_reader.read()
+    assert all(block.endswith(b"\n") for block in blocks[:-1])  # only whole lines
+
+
+def test_one_process_answers_each_line_as_it_comes(tmp_path):
+    """A program that writes a line and waits for the answer before the next one."""
+    command = [sys.executable, "-m", "dumon", "--home", str(tmp_path), "match", *KW]
+    with subprocess.Popen(
+        [*command, "--jobs", "1", "--jsonl", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    ) as process:
+        for number, title in enumerate(["Sở GD&ĐT Nam Định họp", "Giá vàng tăng"], 1):
+            line = json.dumps({"id": number, "title": title}, ensure_ascii=False) + "\n"
+            process.stdin.write(line.encode())
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], 30)
+            assert ready, "no answer while the input stays open"
+            assert json.loads(process.stdout.readline())["id"] == number
+        process.stdin.close()
+        assert process.wait(timeout=30) == 0
+
+
+def test_a_text_field_that_is_not_a_string_is_a_bad_line_not_a_crash(tmp_path):
+    lines = '{"id": 1, "title": 5}\n{"id": 2, "title": "Học sinh", "summary": ["x"]}\n'
+    lines += '{"id": 3, "title": "Sở GD&ĐT Nam Định", "date": "2024-06-01"}\n'
+    result = run("match", *KW, "--jsonl", "-", input=lines)
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, 2, 3]
+    assert out[0]["error"].startswith("dòng 1: 'title' phải là chuỗi văn bản")
+    assert out[1]["error"].startswith("dòng 2: 'summary'")
+    assert out[2]["units"]
+    assert "2 dòng không đọc được" in result.stderr

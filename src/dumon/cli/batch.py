@@ -11,10 +11,9 @@ from __future__ import annotations
 import codecs
 import functools
 import gc
-import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -73,20 +72,11 @@ def _run_jsonl(matcher: Matcher, jsonl: Path, jobs: int | None) -> int:
         out.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]  # cron: C locale
     shared = workers > 1 and hasattr(os, "fork")
     try:
-        if str(jsonl) == "-" and shared:
-            bad = _run_shared(matcher, sys.stdin.buffer, out, workers)
-        elif str(jsonl) == "-":
-            source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
-            try:
-                bad = _run_lines(matcher, source, out)
-            finally:
-                source.detach()  # leave sys.stdin open
-        elif shared:
-            with jsonl.open("rb") as binary:
-                bad = _run_shared(matcher, binary, out, workers)
+        if str(jsonl) == "-":
+            bad = _run(matcher, sys.stdin.buffer, out, workers if shared else 1)
         else:
-            with jsonl.open(encoding="utf-8-sig") as source:
-                bad = _run_lines(matcher, source, out)
+            with jsonl.open("rb") as binary:
+                bad = _run(matcher, binary, out, workers if shared else 1)
     except OSError as exc:
         raise QueryError(
             f"không đọc được {jsonl} ({exc.strerror}). Cách sửa: kiểm tra đường dẫn"
@@ -150,6 +140,7 @@ def result_json(result: MatchResult, item_id: Any = None, full: bool = False) ->
 
 _EMPTY = ',"edu":false,"local":false,"alert":false,"units":[],"themes":[],"hits":[]}\n'
 _BLOCK_BYTES = 32_000_000  # input read before it is shared out between processes
+_READ_BYTES = 1_000_000  # at most this much input matched at once by a single process
 _MIN_SHARE_BYTES = 200_000  # less input per process than this is not worth a fork
 
 
@@ -174,12 +165,19 @@ def _match_lines(chunk: list[tuple[int, str]], matcher: Matcher) -> tuple[str, i
             if not isinstance(item, dict):
                 raise ValueError("dòng không phải một đối tượng JSON")
             item_id = item.get("id")
+            title = item.get("title") or ""
+            summary = item.get("summary") or ""
+            body = item.get("body") or ""
+            url = item.get("url") or ""
+            outlet = item.get("outlet") or ""
+            if not type(title) is type(summary) is type(body) is type(url) is type(outlet) is str:
+                raise _not_text(item, number)
             result = match(
-                title=item.get("title") or "",
-                summary=item.get("summary") or "",
-                body=item.get("body") or "",
-                url=item.get("url") or "",
-                outlet=item.get("outlet") or "",
+                title=title,
+                summary=summary,
+                body=body,
+                url=url,
+                outlet=outlet,
                 published=parse_date(item.get("date"), number),
             )
         except (ValueError, TypeError, DumonError) as exc:
@@ -192,6 +190,16 @@ def _match_lines(chunk: list[tuple[int, str]], matcher: Matcher) -> tuple[str, i
         else:
             out.append(_result_line(result, dumps(item_id)))
     return "".join(out), bad
+
+
+def _not_text(item: dict[str, Any], number: int) -> QueryError:
+    """The error of a line with a text field that is not a string (nor null)."""
+    fields = ("title", "summary", "body", "url", "outlet")
+    field = next(f for f in fields if not isinstance(item.get(f) or "", str))
+    return QueryError(
+        f"dòng {number}: '{field}' phải là chuỗi văn bản hoặc null. Cách sửa: viết giá trị "
+        "trong dấu ngoặc kép"
+    )
 
 
 _BOOL = {True: "true", False: "false"}
@@ -223,39 +231,60 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _run_lines(matcher: Matcher, source: TextIO, out: TextIO) -> int:
-    """Line by line, so output follows input; returns the number of bad lines."""
-    bad = 0
-    for number, line in enumerate(source, 1):
-        if line.strip():
-            text, errors = _match_lines([(number, line)], matcher)
-            out.write(text)
-            bad += errors
-    out.flush()
-    return bad
+def _run(matcher: Matcher, binary: BinaryIO, out: TextIO, jobs: int) -> int:
+    """Match the input a block at a time; returns the number of bad lines.
 
-
-def _run_shared(matcher: Matcher, binary: BinaryIO, out: TextIO, jobs: int) -> int:
-    """A block of input at a time, cut into consecutive shares: this process matches the
-    first, forked copies the others; returns the number of bad lines.
-
-    The block stays bytes until each process decodes its own share: decoding is most of the
-    cost of reading, and done here it would keep the other processes waiting.
+    One process takes whatever input is there when it is ready (a program that writes a
+    line and waits for its answer gets it at once; a full pipe gives many lines, matched
+    together). Forked copies share blocks of up to _BLOCK_BYTES, read whole: the block stays
+    bytes until each process decodes its own share, since decoding is most of the cost of
+    reading and done here it would keep the other processes waiting.
     """
     bad = 0
     lines_before = 0
-    first = True
-    while data := binary.read(_BLOCK_BYTES):
-        data += binary.readline()  # finish the last line: shares are cut after a newline
-        if first and data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8) :]
-        first = False
-        if b"\r" in data:  # as a text reader does: \r\n and a lone \r end a line
-            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        bad += _match_shared(matcher, data, lines_before, out, jobs)
+    for data in _blocks(binary, _BLOCK_BYTES if jobs > 1 else _READ_BYTES, whole=jobs > 1):
+        if jobs > 1:
+            bad += _match_shared(matcher, data, lines_before, out, jobs)
+        else:
+            text, errors = _match_lines(_numbered(data, lines_before), matcher)
+            out.write(text)
+            out.flush()
+            bad += errors
         lines_before += data.count(b"\n")
     out.flush()
     return bad
+
+
+def _blocks(binary: BinaryIO, size: int, *, whole: bool) -> Iterator[bytes]:
+    """The input in blocks of whole lines, as a text reader would see it: a UTF-8 BOM
+    dropped, CR LF and a lone CR made LF. ``whole``: blocks of ``size`` bytes (waiting
+    for them); else whatever input is there, up to ``size``."""
+    read = binary.read if whole else binary.read1
+    bom = codecs.BOM_UTF8
+    pending = b""
+    first = True
+    while data := read(size):
+        data = pending + data
+        if first:
+            if bom.startswith(data):  # too short to tell yet
+                pending = data
+                continue
+            first = False
+            if data.startswith(bom):
+                data = data[len(bom) :]
+        # After the last line end; a \r at the very end may be half of a \r\n.
+        end = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1)) + 1
+        pending, data = data[end:], data[:end]
+        if data:
+            yield _newlines(data)
+    if pending and not (first and bom.startswith(pending)):
+        yield _newlines(pending)
+
+
+def _newlines(data: bytes) -> bytes:
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data
 
 
 class _NotUtf8(Exception):
