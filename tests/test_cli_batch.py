@@ -368,3 +368,29 @@ def test_a_text_field_that_is_not_a_string_is_a_bad_line_not_a_crash(tmp_path):
     assert out[1]["error"].startswith("dòng 2: 'summary'")
     assert out[2]["units"]
     assert "2 dòng không đọc được" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"id": 1}',
+        '  {"id": 1}',
+        '{"id": 1}  ',
+        '{"id": 1} x',
+        "[1, 2]",
+        '"a"',
+        "",
+        "{",
+        "\ufeff{}",
+    ],
+)
+def test_lines_are_read_exactly_as_json_reads_them(line):
+    parse, _ = cli_batch._json()
+    try:
+        expected = json.loads(line)
+    except ValueError as error:
+        with pytest.raises(ValueError) as raised:
+            parse(line)
+        assert str(raised.value) == str(error)
+    else:
+        assert parse(line) == expected

@@ -146,10 +146,21 @@ _MIN_SHARE_BYTES = 200_000  # less input per process than this is not worth a fo
 
 @functools.cache
 def _json() -> tuple[Callable[[str], Any], Callable[[Any], str]]:
-    """JSON in and out, made once: with --jobs 1 each line is a call of its own."""
+    """JSON in and out, made once. A line is read by the C scanner itself when it is one
+    value and nothing more: ``json.loads`` costs three Python calls around it, a fair part
+    of a line without hits. Anything else goes to ``json.loads``, for its errors."""
     import json
 
-    return json.loads, json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    scan, loads = json.JSONDecoder().scan_once, json.loads
+
+    def parse(line: str) -> Any:
+        try:
+            value, end = scan(line, 0)
+        except StopIteration:  # leading space, a BOM, not JSON
+            return loads(line)
+        return value if end == len(line) or not line[end:].strip() else loads(line)
+
+    return parse, json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _match_lines(chunk: list[tuple[int, str]], matcher: Matcher) -> tuple[str, int]:
