@@ -140,13 +140,11 @@ class _Screen:
         the order the exact index reports them: by end, then by start."""
         if self._automaton is None:
             return []
+        matches = self._automaton.find_matches_as_indexes(code, overlapping=True)
+        if not matches:  # most articles
+            return matches
         owners = self.owners
-        found = [
-            (owners[spelling], start, end)
-            for spelling, start, end in self._automaton.find_matches_as_indexes(
-                code, overlapping=True
-            )
-        ]
+        found = [(owners[spelling], start, end) for spelling, start, end in matches]
         found.sort(key=_end_then_start)
         return found
 
