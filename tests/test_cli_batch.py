@@ -10,6 +10,7 @@ import select
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -99,11 +100,35 @@ def test_a_failing_matching_process_fails_the_run(tmp_path, monkeypatch):
     def crash_in_children(chunk, matcher):
         if os.getpid() != parent:
             raise MemoryError("a child ran out of memory")
+        time.sleep(0.2)  # slow here, so the child is sure to take a share
         return real(chunk, matcher)
 
     monkeypatch.setattr(cli_batch, "_match_lines", crash_in_children)
     with pytest.raises(RuntimeError, match="matching process failed"):
         run("match", *KW, "--jobs", "2", "--jsonl", str(source))
+
+
+def test_a_process_on_a_busy_cpu_leaves_shares_to_the_others(tmp_path, monkeypatch):
+    source = write_lines(tmp_path / "in.jsonl", 95)
+    one = run("match", *KW, "--jobs", "1", "--jsonl", str(source))
+    monkeypatch.setattr(cli_batch, "_MIN_SHARE_BYTES", 100)
+    parent = os.getpid()
+    takers = tmp_path / "takers.txt"
+    real = cli_batch._match_lines
+
+    def parent_is_slow(chunk, matcher):
+        with takers.open("a", encoding="utf-8") as note:
+            note.write("parent\n" if os.getpid() == parent else "child\n")
+        if os.getpid() == parent:
+            time.sleep(0.5)
+        return real(chunk, matcher)
+
+    monkeypatch.setattr(cli_batch, "_match_lines", parent_is_slow)
+    two = run("match", *KW, "--jobs", "2", "--jsonl", str(source))
+    assert (two.exit_code, two.stdout) == (one.exit_code, one.stdout)  # same lines, in order
+    taken = takers.read_text(encoding="utf-8").split()
+    assert len(taken) == 2 * cli_batch._SHARES_PER_PROCESS
+    assert taken.count("child") > taken.count("parent")
 
 
 def test_match_keeps_the_compiled_profile_in_the_desk(isolated_home, tmp_path, monkeypatch):

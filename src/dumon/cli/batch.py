@@ -142,6 +142,7 @@ _EMPTY = ',"edu":false,"local":false,"alert":false,"units":[],"themes":[],"hits"
 _BLOCK_BYTES = 32_000_000  # input read before it is shared out between processes
 _READ_BYTES = 1_000_000  # at most this much input matched at once by a single process
 _MIN_SHARE_BYTES = 200_000  # less input per process than this is not worth a fork
+_SHARES_PER_PROCESS = 4  # so that a process on a busy CPU can leave some of its part
 
 
 @functools.cache
@@ -311,40 +312,44 @@ def _numbered(data: bytes, lines_before: int) -> list[tuple[int, str]]:
 def _match_shared(matcher: Matcher, data: bytes, lines_before: int, out: TextIO, jobs: int) -> int:
     """Match a block in up to ``jobs`` processes and write the lines in input order.
 
-    Forked, not spawned: a fork starts at once with the compiled profile and the block in
-    memory, and this command holds no lock or socket a child could inherit. Each child writes
-    its lines to an unlinked temporary file and leaves with ``os._exit``, so nothing of the
-    parent (buffers, exit handlers) runs twice.
+    The block is cut into several shares per process, and each process takes the next share
+    left (a byte read from a pipe) whenever it is free: a process on a busy CPU takes fewer,
+    so one slow CPU does not hold the block up. Forked, not spawned: a fork starts at once
+    with the compiled profile and the block in memory, and this command holds no lock or
+    socket a child could inherit. Each share's lines go to an unlinked temporary file;
+    children leave with ``os._exit``, so nothing of the parent (buffers, exit handlers) runs
+    twice.
     """
     import signal
     import tempfile
     from contextlib import ExitStack
 
-    shares = max(1, min(jobs, len(data) // _MIN_SHARE_BYTES))
+    workers = max(1, min(jobs, len(data) // _MIN_SHARE_BYTES))
+    if workers == 1:
+        text, bad = _match_lines(_numbered(data, lines_before), matcher)
+        out.write(text)
+        return bad
+    shares = min(workers * _SHARES_PER_PROCESS, len(data) // _MIN_SHARE_BYTES, 255)
     bounds = [0]
     for i in range(1, shares):
         cut = data.find(b"\n", max(bounds[-1], len(data) * i // shares)) + 1
         bounds.append(cut or len(data))
     bounds.append(len(data))
     out.flush()  # a child must not inherit unwritten output
-    children: list[tuple[int, Any]] = []
+    claims, offer = os.pipe()
+    os.write(offer, bytes(range(shares)))  # fewer than 256 bytes: never blocks
+    os.close(offer)
     running: set[int] = set()
-    with ExitStack() as spools:
+    with ExitStack() as stack:
+        stack.callback(os.close, claims)
+        spools = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(shares)]
         try:
-            for i in range(1, shares):
-                spool = spools.enter_context(tempfile.TemporaryFile())
+            for _ in range(1, workers):
                 pid = os.fork()
                 if pid == 0:  # the child
                     status = 1
                     try:
-                        share = data[bounds[i] : bounds[i + 1]]
-                        before = lines_before + data.count(b"\n", 0, bounds[i])
-                        try:
-                            text, errors = _match_lines(_numbered(share, before), matcher)
-                            spool.write(f"{errors}\n{text}".encode())
-                        except UnicodeDecodeError:
-                            spool.write(b"utf-8\n")
-                        spool.flush()
+                        _take_shares(matcher, data, bounds, lines_before, spools, claims)
                         status = 0
                     except Exception:
                         import traceback
@@ -353,14 +358,14 @@ def _match_shared(matcher: Matcher, data: bytes, lines_before: int, out: TextIO,
                     finally:
                         os._exit(status)
                 running.add(pid)
-                children.append((pid, spool))
-            text, bad = _match_lines(_numbered(data[: bounds[1]], lines_before), matcher)
-            out.write(text)
-            for pid, spool in children:
+            _take_shares(matcher, data, bounds, lines_before, spools, claims)
+            for pid in sorted(running):
                 _, status = os.waitpid(pid, 0)
                 running.discard(pid)
                 if status != 0:
                     raise RuntimeError(f"a matching process failed (wait status {status})")
+            bad = 0
+            for spool in spools:
                 spool.seek(0)
                 errors, _, text = spool.read().decode().partition("\n")
                 if errors == "utf-8":
@@ -372,3 +377,24 @@ def _match_shared(matcher: Matcher, data: bytes, lines_before: int, out: TextIO,
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
     return bad
+
+
+def _take_shares(
+    matcher: Matcher,
+    data: bytes,
+    bounds: list[int],
+    lines_before: int,
+    spools: list[Any],
+    claims: int,
+) -> None:
+    """Match the shares of a block this process claims, until none is left; each share's
+    spool gets its number of bad lines, then its output lines."""
+    while claimed := os.read(claims, 1):
+        i = claimed[0]
+        before = lines_before + data.count(b"\n", 0, bounds[i])
+        try:
+            text, errors = _match_lines(_numbered(data[bounds[i] : bounds[i + 1]], before), matcher)
+            spools[i].write(f"{errors}\n{text}".encode())
+        except UnicodeDecodeError:
+            spools[i].write(b"utf-8\n")
+        spools[i].flush()
