@@ -140,3 +140,13 @@ def test_a_missing_keywords_folder_is_reported_not_cached(tmp_path):
     with pytest.raises(ConfigError, match="không có thư mục từ khóa"):
         Matcher.from_folder(tmp_path / "nowhere", cache_dir=tmp_path / "cache")
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_cache_of_the_earlier_single_json_form_is_removed(keywords, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    earlier = cache / "matcher-0123456789abcdef.json"
+    earlier.write_text('{"key": "x", "state": {}}', encoding="utf-8")
+    Matcher.from_folder(keywords, cache_dir=cache)
+    assert not earlier.exists()
+    assert len(cache_files(cache)) == 1

@@ -659,6 +659,10 @@ def _write_cache(path: Path, key: str, lines: list[bytes]) -> None:
         _note("profile cache %s not written: %s", path, exc)
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
+        return
+    for old in path.parent.glob("matcher-" + "[0-9a-f]" * 16 + ".json"):
+        with contextlib.suppress(OSError):  # the single-JSON form of versions before lines
+            old.unlink()
 
 
 def _note(message: str, *args: Any) -> None:
