@@ -270,27 +270,30 @@ def _run(matcher: Matcher, binary: BinaryIO, out: TextIO, jobs: int) -> int:
 def _blocks(binary: BinaryIO, size: int, *, whole: bool) -> Iterator[bytes]:
     """The input in blocks of whole lines, as a text reader would see it: a UTF-8 BOM
     dropped, CR LF and a lone CR made LF. ``whole``: blocks of ``size`` bytes (waiting
-    for them); else whatever input is there, up to ``size``."""
+    for them); else whatever input is there, up to ``size``. A line longer than ``size``
+    is gathered in a bytearray, so it costs its length once, not once per read."""
     read = binary.read if whole else binary.read1
     bom = codecs.BOM_UTF8
-    pending = b""
+    pending = bytearray()
     first = True
     while data := read(size):
-        data = pending + data
         if first:
-            if bom.startswith(data):  # too short to tell yet
-                pending = data
+            pending += data
+            if bom.startswith(pending):  # too short to tell yet
                 continue
             first = False
-            if data.startswith(bom):
-                data = data[len(bom) :]
-        # After the last line end; a \r at the very end may be half of a \r\n.
+            data = bytes(pending[len(bom) :] if pending.startswith(bom) else pending)
+            pending.clear()
+        # After the last line end; a CR at the very end may be half of a CR LF.
         end = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1)) + 1
-        pending, data = data[end:], data[:end]
-        if data:
-            yield _newlines(data)
+        if end == 0:  # no line ends here yet
+            pending += data
+            continue
+        block = bytes(pending) + data[:end] if pending else data[:end]
+        pending = bytearray(data[end:])
+        yield _newlines(block)
     if pending and not (first and bom.startswith(pending)):
-        yield _newlines(pending)
+        yield _newlines(bytes(pending))
 
 
 def _newlines(data: bytes) -> bytes:
