@@ -70,13 +70,14 @@ def _run_jsonl(matcher: Matcher, jsonl: Path, jobs: int | None) -> int:
     out = sys.stdout
     if (out.encoding or "").lower().replace("-", "") != "utf8":
         out.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]  # cron: C locale
-    shared = workers > 1 and hasattr(os, "fork")
+    if not hasattr(os, "fork"):
+        workers = 1
     try:
         if str(jsonl) == "-":
-            bad = _run(matcher, sys.stdin.buffer, out, workers if shared else 1)
+            bad = _run(matcher, sys.stdin.buffer, out, workers)
         else:
             with jsonl.open("rb") as binary:
-                bad = _run(matcher, binary, out, workers if shared else 1)
+                bad = _run(matcher, binary, out, workers)
     except OSError as exc:
         raise QueryError(
             f"không đọc được {jsonl} ({exc.strerror}). Cách sửa: kiểm tra đường dẫn"
@@ -255,15 +256,9 @@ def _run(matcher: Matcher, binary: BinaryIO, out: TextIO, jobs: int) -> int:
     bad = 0
     lines_before = 0
     for data in _blocks(binary, _BLOCK_BYTES if jobs > 1 else _READ_BYTES, whole=jobs > 1):
-        if jobs > 1:
-            bad += _match_shared(matcher, data, lines_before, out, jobs)
-        else:
-            text, errors = _match_lines(_numbered(data, lines_before), matcher)
-            out.write(text)
-            out.flush()
-            bad += errors
+        bad += _match_block(matcher, data, lines_before, out, jobs)
+        out.flush()  # a program waiting for these lines gets them now
         lines_before += data.count(b"\n")
-    out.flush()
     return bad
 
 
@@ -312,7 +307,7 @@ def _numbered(data: bytes, lines_before: int) -> list[tuple[int, str]]:
     return [(n, line) for n, line in enumerate(lines, lines_before + 1) if line.strip()]
 
 
-def _match_shared(matcher: Matcher, data: bytes, lines_before: int, out: TextIO, jobs: int) -> int:
+def _match_block(matcher: Matcher, data: bytes, lines_before: int, out: TextIO, jobs: int) -> int:
     """Match a block in up to ``jobs`` processes and write the lines in input order.
 
     The block is cut into several shares per process, and each process takes the next share
