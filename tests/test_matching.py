@@ -346,12 +346,12 @@ SCREEN_CASES = [
 @pytest.mark.parametrize("title", SCREEN_CASES)
 def test_matching_on_the_screen_form_decides_as_on_the_normalised_text(matcher, title, monkeypatch):
     screened = matcher.match(title=title, summary=title.upper(), published=BEFORE)
-    monkeypatch.setattr("dumon.matching.screen_form", lambda text: None)  # normalise all
+    monkeypatch.setattr("dumon.matching.index.screen_form", lambda text: None)  # normalise all
     assert matcher.match(title=title, summary=title.upper(), published=BEFORE) == screened
 
 
 def screened(matcher, text):
-    return matcher._screen.find(screen_form(text).code)
+    return matcher._index.screen.find(screen_form(text).code)
 
 
 def test_an_article_without_keywords_is_screened_out_and_one_with_them_is_not(matcher):

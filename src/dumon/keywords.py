@@ -5,7 +5,7 @@ ConfigError(file, line, problem, fix), the automatic expansion of abbreviation f
 name is written once ("Sở GDĐT" also finds "Sở Giáo dục và Đào tạo", "THPT A Hải Hậu" also
 "Trường THPT Hải Hậu A"), the list of searched terms, and ``lint_keywords`` for
 ``dumon keywords check``. The Term and Exclusion records are in ``terms.py``; matching itself
-is in ``matching.py``.
+is in the ``matching`` package.
 """
 
 from __future__ import annotations

@@ -163,10 +163,13 @@ class Prepared:
     def surface(self, start: int, end: int) -> str:
         return self.norm[start:end]
 
-    def word_before(self, start: int, *, folded: bool = False) -> str:
-        """The word of ``norm`` (or of ``folded``) before position ``start``."""
-        text = self.folded if folded else self.norm
-        return text[:start].rstrip().rpartition(" ")[2]
+    def word_before(self, start: int) -> str:
+        """The word of ``norm`` before position ``start``."""
+        return self.norm[:start].rstrip().rpartition(" ")[2]
+
+    def word_before_folded(self, start: int) -> str:
+        """The word of ``folded`` before position ``start``."""
+        return self.folded[:start].rstrip().rpartition(" ")[2]
 
 
 class _Runs:
@@ -336,13 +339,23 @@ def _pattern_letters(error: UnicodeEncodeError) -> tuple[str, int]:
     return _OTHER_LETTER * (error.end - error.start), error.end
 
 
-codecs.register_error("dumon.screen", _outside_code)
-codecs.register_error("dumon.screen-pattern", _pattern_letters)
+_handlers_registered = False
+
+
+def _register_handlers() -> None:
+    """Name the two error handlers for the codec machinery, once, when the screen is first
+    used (importing this module changes nothing outside it)."""
+    global _handlers_registered
+    codecs.register_error("dumon.screen", _outside_code)
+    codecs.register_error("dumon.screen-pattern", _pattern_letters)
+    _handlers_registered = True
 
 
 def screen_form(text: str) -> ScreenForm | None:
     """The text in the one-byte code, or None when its words there may not be those of
     ``Prepared(text).norm`` (then normalise and search): see :func:`_outside_code`."""
+    if not _handlers_registered:
+        _register_handlers()
     try:
         code = codecs.charmap_encode(text, "dumon.screen", _SCREEN_MAP)[0]
     except _Unscreenable:
@@ -403,6 +416,8 @@ def in_screen_code(text: str) -> bool:
 def screen_patterns(pattern: str) -> list[bytes]:
     """Every spelling of a normalised, space-padded pattern, in the code of
     :func:`screen_form`."""
+    if not _handlers_registered:
+        _register_handlers()
     words = [sorted(spellings(word)) for word in pattern.split()]
     return [
         b" " + codecs.charmap_encode(" ".join(combo), "dumon.screen-pattern", _SCREEN_MAP)[0] + b" "
