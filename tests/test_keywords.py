@@ -182,6 +182,58 @@ BAD_FOLDERS = {
         2,
         "thiếu 'name'",
     ),
+    "a subject without a role": (
+        """
+        subjects:
+          - key: nguoi-hoc
+            terms: ["học sinh"]
+        """,
+        2,
+        "role",
+    ),
+    "an alert that needs an unknown role": (
+        """
+        alerts:
+          - key: duoi-nuoc
+            severity: 3
+            needs: [pupil, parent]
+            terms: ["đuối nước"]
+        """,
+        4,
+        "parent",
+    ),
+    "a region with an unknown where": (
+        """
+        regions:
+          - key: gia-lai
+            where: elsewhere
+            terms: ["Gia Lai"]
+        """,
+        3,
+        "elsewhere",
+    ),
+    "a signal weight out of range": (
+        """
+        signals:
+          - key: chinh-phu
+            kind: actor
+            weight: 5
+            terms: ["Thủ tướng"]
+        """,
+        4,
+        "weight",
+    ),
+    "an exclusion limited to an unknown field": (
+        """
+        exclusions:
+          - key: the-thao
+            terms: ["bóng đá"]
+            cancels: [edu]
+            fields: [headline]
+        """,
+        5,
+        "headline",
+    ),
     "broken YAML": (
         """
         units:

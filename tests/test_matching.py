@@ -113,16 +113,6 @@ def test_text_without_diacritics_matches_folded_but_ranks_below_exact(matcher):
     assert all(h.folded and h.score < 100 for h in folded)
 
 
-def test_url_slug_counts_as_text_without_diacritics(matcher):
-    result = matcher.match(
-        title="Một học sinh tử vong",
-        url="http://127.0.0.1/hoc-sinh-huyen-vu-ban-duoi-nuoc-4923494.html",
-        published=BEFORE,
-    )
-    assert ("place", "url") in {(h.kind, h.field) for h in result.hits}
-    assert result.local and result.alert
-
-
 def test_one_wrong_diacritic_in_a_long_school_name_still_matches(matcher):
     result = matcher.match(
         title="Trường THPT Nguyễn Trừơng Thúy có học sinh giỏi", published=BEFORE

@@ -41,9 +41,22 @@ UNIT_KINDS = (
 )
 PLACE_KINDS = ("province", "city", "district", "ward", "commune", "region")
 REGIONS = ("ex-nam-dinh", "ex-ninh-binh", "ex-ha-nam", "province")
-CANCEL_KINDS = ("place", "unit", "theme", "alert", "edu")
+CANCEL_KINDS = ("place", "unit", "theme", "alert", "subject", "region", "signal", "edu")
 SCOPES = ("span", "article")
-SECTIONS = ("units", "places", "themes", "alerts", "exclusions")
+FIELDS = ("title", "summary", "body", "url")
+SUBJECT_ROLES = ("pupil", "student", "staff", "school", "exam", "authority")
+WHERE = ("neighbour", "province", "nation", "abroad")
+SIGNAL_KINDS = ("actor", "act", "soft", "roundup")
+SECTIONS = (
+    "units",
+    "places",
+    "themes",
+    "alerts",
+    "exclusions",
+    "subjects",
+    "regions",
+    "signals",
+)
 MAX_FORMS = 256  # per written name; the families below give far fewer in practice
 
 _KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -107,6 +120,48 @@ class Alert:
     path: Path
     line: int | None
     terms: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()  # innocent senses too: count only beside another alert term
+    needs: tuple[str, ...] = ()  # subject roles it must happen to or be done by (any if empty)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who or what an incident happens to or is done by: pupils, staff, a school, an exam,
+    the education authorities."""
+
+    key: str
+    name: str
+    role: str
+    path: Path
+    line: int | None
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where a story happens, outside the jurisdiction: a neighbouring province, another
+    province, the country as a whole, abroad."""
+
+    key: str
+    name: str
+    where: str
+    path: Path
+    line: int | None
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A word that says how much a story matters to the reader: who acts, what kind of act,
+    soft content (advertorials), a news roundup."""
+
+    key: str
+    name: str
+    kind: str
+    weight: int
+    path: Path
+    line: int | None
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +172,9 @@ class KeywordProfile:
     themes: tuple[Theme, ...] = ()
     alerts: tuple[Alert, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
+    subjects: tuple[Subject, ...] = ()
+    regions: tuple[Region, ...] = ()
+    signals: tuple[Signal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,6 +303,25 @@ class _Reader:
             )
         return str(value)
 
+    def choices(self, entry: dict[str, Any], key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        values = self.texts(entry, key)
+        for value in values:
+            if value not in allowed:
+                raise self.fail(
+                    entry,
+                    key,
+                    f"'{key}' có '{value}' không hợp lệ",
+                    f"dùng: {', '.join(allowed)}",
+                )
+        return values
+
+    def level(self, entry: dict[str, Any], key: str) -> int:
+        """A level from 1 to 3 (severity, weight); 1 when not written."""
+        value = entry.get(key, 1)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3:
+            raise self.fail(entry, key, f"{key} '{value}' không hợp lệ", "dùng 1, 2 hoặc 3")
+        return value
+
     def key(self, entry: dict[str, Any]) -> str:
         key = self.required(entry, "key")
         if not _KEY_RE.match(key):
@@ -263,8 +340,11 @@ _OLD_KEYS = {"name", "valid_from", "valid_until", "generic", "note"}
 _PLACE_KEYS = {"key", "name", "kind", "aliases", "valid_from", "valid_until", "ambiguous"}
 _PLACE_KEYS |= {"region", "note"}
 _THEME_KEYS = {"key", "name", "strong", "weak", "note"}
-_ALERT_KEYS = {"key", "name", "severity", "terms", "note"}
-_EXCL_KEYS = {"key", "name", "terms", "cancels", "scope", "requires_any", "note"}
+_ALERT_KEYS = {"key", "name", "severity", "terms", "weak", "needs", "note"}
+_EXCL_KEYS = {"key", "name", "terms", "cancels", "scope", "requires_any", "fields", "note"}
+_SUBJECT_KEYS = {"key", "name", "role", "terms", "note"}
+_REGION_KEYS = {"key", "name", "where", "terms", "note"}
+_SIGNAL_KEYS = {"key", "name", "kind", "weight", "terms", "note"}
 
 
 def _read_unit(r: _Reader, items: list[Any], i: int) -> Unit:
@@ -337,13 +417,51 @@ def _read_theme(r: _Reader, items: list[Any], i: int) -> Theme:
 def _read_alert(r: _Reader, items: list[Any], i: int) -> Alert:
     e = r.entry(items, i, "alerts", _ALERT_KEYS)
     key = r.key(e)
-    severity = e.get("severity", 1)
-    if not isinstance(severity, int) or isinstance(severity, bool) or not 1 <= severity <= 3:
-        raise r.fail(e, "severity", f"severity '{severity}' không hợp lệ", "dùng 1, 2 hoặc 3")
+    severity = r.level(e, "severity")
+    terms, weak = r.texts(e, "terms"), r.texts(e, "weak")
+    if not terms and not weak:
+        raise r.fail(e, "key", f"cảnh báo '{key}' không có từ khóa nào", "thêm `terms: [...]`")
+    needs = r.choices(e, "needs", SUBJECT_ROLES)
+    name = r.text(e, "name") or key
+    return Alert(key, name, severity, r.path, r.lines.item(items, i), terms, weak, needs)
+
+
+def _read_subject(r: _Reader, items: list[Any], i: int) -> Subject:
+    e = r.entry(items, i, "subjects", _SUBJECT_KEYS)
+    key = r.key(e)
+    role = r.choice(e, "role", SUBJECT_ROLES)
+    if role is None:
+        raise r.fail(e, "key", f"thiếu 'role' của '{key}'", f"thêm `role: {SUBJECT_ROLES[0]}`")
+    name = r.text(e, "name") or key
+    return Subject(key, name, role, r.path, r.lines.item(items, i), _terms(r, e))
+
+
+def _read_region(r: _Reader, items: list[Any], i: int) -> Region:
+    e = r.entry(items, i, "regions", _REGION_KEYS)
+    key = r.key(e)
+    where = r.choice(e, "where", WHERE)
+    if where is None:
+        raise r.fail(e, "key", f"thiếu 'where' của '{key}'", "thêm `where: province`")
+    name = r.text(e, "name") or key
+    return Region(key, name, where, r.path, r.lines.item(items, i), _terms(r, e))
+
+
+def _read_signal(r: _Reader, items: list[Any], i: int) -> Signal:
+    e = r.entry(items, i, "signals", _SIGNAL_KEYS)
+    key = r.key(e)
+    kind = r.choice(e, "kind", SIGNAL_KINDS)
+    if kind is None:
+        raise r.fail(e, "key", f"thiếu 'kind' của '{key}'", "thêm `kind: actor`")
+    weight = r.level(e, "weight")
+    name = r.text(e, "name") or key
+    return Signal(key, name, kind, weight, r.path, r.lines.item(items, i), _terms(r, e))
+
+
+def _terms(r: _Reader, e: dict[str, Any]) -> tuple[str, ...]:
     terms = r.texts(e, "terms")
     if not terms:
-        raise r.fail(e, "key", f"cảnh báo '{key}' không có từ khóa nào", "thêm `terms: [...]`")
-    return Alert(key, r.text(e, "name") or key, severity, r.path, r.lines.item(items, i), terms)
+        raise r.fail(e, "key", f"'{e['key']}' không có từ khóa nào", "thêm `terms: [...]`")
+    return terms
 
 
 def _read_exclusion(r: _Reader, items: list[Any], i: int) -> Exclusion:
@@ -352,15 +470,7 @@ def _read_exclusion(r: _Reader, items: list[Any], i: int) -> Exclusion:
     terms = r.texts(e, "terms")
     if not terms:
         raise r.fail(e, "key", f"loại trừ '{key}' không có từ khóa nào", "thêm `terms: [...]`")
-    cancels = r.texts(e, "cancels") or ("place",)
-    for kind in cancels:
-        if kind not in CANCEL_KINDS:
-            raise r.fail(
-                e,
-                "cancels",
-                f"'cancels' có '{kind}' không hợp lệ",
-                f"dùng: {', '.join(CANCEL_KINDS)}",
-            )
+    cancels = r.choices(e, "cancels", CANCEL_KINDS) or ("place",)
     return Exclusion(
         key=key,
         name=r.text(e, "name") or key,
@@ -370,6 +480,7 @@ def _read_exclusion(r: _Reader, items: list[Any], i: int) -> Exclusion:
         cancels=cancels,
         scope=r.choice(e, "scope", SCOPES) or "span",
         requires_any=r.texts(e, "requires_any"),
+        fields=r.choices(e, "fields", FIELDS),
     )
 
 
@@ -379,6 +490,9 @@ _READERS: dict[str, Callable[[_Reader, list[Any], int], Any]] = {
     "themes": _read_theme,
     "alerts": _read_alert,
     "exclusions": _read_exclusion,
+    "subjects": _read_subject,
+    "regions": _read_region,
+    "signals": _read_signal,
 }
 
 
@@ -611,7 +725,7 @@ def expand(
     rules = list(_COMMON_RE)
     if kind == "unit":
         rules += _UNIT_RE
-    if kind in ("theme", "alert"):
+    if kind in ("theme", "alert", "subject", "signal"):
         rules += _PEOPLE_RE
     forms = {start}
     if kind == "unit":  # on the written form only, so a dropped word is not put back as another
@@ -722,8 +836,18 @@ def build_terms(profile: KeywordProfile) -> list[Term]:
             for written in written_terms:
                 add("theme", t, t.key, written, role=role)
     for a in profile.alerts:
-        for written in a.terms:
-            add("alert", a, a.key, written, severity=a.severity)
+        for role, written_terms in (("", a.terms), ("weak", a.weak)):
+            for written in written_terms:
+                add("alert", a, a.key, written, severity=a.severity, role=role)
+    for subject in profile.subjects:
+        for written in subject.terms:
+            add("subject", subject, subject.key, written, role=subject.role)
+    for region in profile.regions:
+        for written in region.terms:
+            add("region", region, region.key, written, role=region.where)
+    for signal in profile.signals:
+        for written in signal.terms:
+            add("signal", signal, signal.key, written, role=signal.kind, severity=signal.weight)
     for x in profile.exclusions:
         for written in x.terms:
             add("exclusion", x, x.key, written)

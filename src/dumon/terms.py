@@ -21,13 +21,16 @@ class Exclusion:
     cancels: tuple[str, ...] = ("place",)
     scope: str = "span"
     requires_any: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()  # where a term of it must be to apply (empty: anywhere)
 
 
 @dataclass(frozen=True)
 class Term:
     """One normalised surface form to search, and what a hit on it means."""
 
-    kind: str  # unit, place, theme, alert, exclusion, context (an exclusion's requires_any)
+    # unit, place, theme, alert, exclusion, context (an exclusion's requires_any), subject,
+    # region, signal
+    kind: str
     key: str  # the entry's key
     label: str  # what a Hit reports as key: a unit's or place's name, else the entry key
     text: str  # the normalised form searched
@@ -38,8 +41,10 @@ class Term:
     valid_until: date | None = None
     generic: bool = False
     ambiguous: bool = False
-    role: str = ""  # themes: strong | weak
-    severity: int = 0
+    # themes: strong | weak; alerts: "" | weak; subjects: pupil | staff | school | exam |
+    # authority; regions: neighbour | province | nation | abroad; signals: actor | act | soft
+    role: str = ""
+    severity: int = 0  # alerts: 1..3; signals: their weight 1..3
     name_start: int = 0  # units: where the name starts after the type words (fuzzy part)
     region: str | None = None
     place_kind: str = ""

@@ -36,6 +36,8 @@ class MatchResult:
     severity: int = 0
     hits: tuple[Hit, ...] = ()
     rules: tuple[str, ...] = ()  # human-readable lines for --explain
+    # Where the story happens: local, national, neighbour, province, abroad ("" when not edu)
+    scope: str = ""
 
     @property
     def relevant(self) -> bool:

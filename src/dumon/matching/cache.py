@@ -115,6 +115,7 @@ def _lines(index: TermIndex, book: RuleBook, folder: Path) -> list[bytes]:
         "prefix_ids": sorted(index.prefix_ids),
         "screen_owners": index.screen.owners,
         "severity": book.severity,
+        "needs": book.needs,
         "exclusions": [_encode(x, where) for x in exclusions],
     }
     lines = [json.dumps(common, ensure_ascii=False, separators=(",", ":")).encode()]
@@ -137,7 +138,8 @@ def _from_lines(lines: list[bytes], folder: Path) -> tuple[TermIndex, RuleBook]:
         fuzzy=Automaton(text=fuzzy),
     )
     exclusions = list(map(_decoder(Exclusion, paths), state["exclusions"]))
-    return index, RuleBook(dict(state["severity"]), {x.key: x for x in exclusions})
+    needs = {key: tuple(roles) for key, roles in state["needs"].items()}
+    return index, RuleBook(dict(state["severity"]), {x.key: x for x in exclusions}, needs)
 
 
 class _CachedTerms:

@@ -7,12 +7,13 @@ and lets the rules decide (:mod:`dumon.matching.rules`).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
 from dumon.matching import cache
 from dumon.matching.index import TermIndex
-from dumon.matching.rules import RuleBook, decide, nothing_found, opening
+from dumon.matching.rules import RuleBook, Sentences, decide, nothing_found, opening
 from dumon.terms import Term
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ, as_date
@@ -40,6 +41,7 @@ class Matcher:
         book = RuleBook(
             severity={a.key: a.severity for a in profile.alerts},
             exclusions={x.key: x for x in profile.exclusions},
+            needs={a.key: a.needs for a in profile.alerts if a.needs},
         )
         return cls(TermIndex.build(build_terms(profile)), book)
 
@@ -87,7 +89,11 @@ class Matcher:
         found = self._index.find(fields, day, notes)
         if not found:  # most articles of a general feed: nothing to weigh
             return self._nothing(dated, day, outlet, tuple(notes))
-        return decide(found, day=day, book=self._book, rules=[*opening(dated, day, outlet), *notes])
+        rules = [*opening(dated, day, outlet), *notes]
+        sentences = Sentences()
+        if any(h.kind == "alert" for h, _ in found):  # only incidents are read by sentence
+            sentences = Sentences(_sentence_ends(summary), _sentence_ends(body))
+        return decide(found, day=day, book=self._book, rules=rules, sentences=sentences)
 
     def _nothing(self, dated: bool, day: date, outlet: str, notes: tuple[str, ...]) -> MatchResult:
         """The result of an article without hits; the same few recur, so they are kept."""
@@ -98,6 +104,20 @@ class Matcher:
                 self._empty.clear()
             result = self._empty[key] = nothing_found([*opening(dated, day, outlet), *notes])
         return result
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+_INITIALS = re.compile(r"(?:^|[\s(])(?:[A-ZĐ][a-zđ]?\.)*[A-ZĐ]{1,3}$")
+
+
+def _sentence_ends(text: str) -> tuple[int, ...]:
+    """Where each sentence of a text ends; the period of initials ("N.Q.A.", "TP.") or of an
+    abbreviation ("Th.S.") ends none."""
+    return tuple(
+        m.end()
+        for m in _SENTENCE_END.finditer(text)
+        if m.group() != "." or not _INITIALS.search(text, max(0, m.start() - 12), m.start())
+    )
 
 
 def _load(folder: Path | str) -> KeywordProfile:
