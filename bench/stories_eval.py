@@ -1,96 +1,100 @@
-"""Measure story clustering on the shared corpus (the tintuchangngay RSS items of VnExpress,
-Thanh Niên and Tuổi Trẻ): clusters per day, cross-outlet merges, speed, and a random sample of
-cross-outlet merged pairs to check by eye (printed, never stored in the repository).
+"""Measure story clustering against the reference mornings: which articles tell one story.
 
-Method: each day's items are clustered as one digest would be; the pairwise precision is
-estimated by judging a random sample of merged cross-outlet pairs (same event or not) by eye.
+Each reference morning (``../shared/mornings/dev`` or ``--refs``) holds every article of one
+day and, for those worth reading, a ``group`` shared by the articles of one story. Every
+article of the day is clustered as a digest would (the matcher of ``keywords/`` says which
+are kept), then pairs of judged articles are counted:
 
-    python bench/stories_eval.py [--corpus DIR] [--days 30] [--sample 40] [--seed 1]
+- recall: pairs of one group put in one story;
+- precision: pairs put in one story that belong to one group (an unjudged article is a
+  group of its own).
+
+    python bench/stories_eval.py [--refs DIR] [--keywords DIR] [--show]
+
+The articles belong to their publishers: they are read at run time and never copied.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
+import itertools
 import json
-import os
-import random
 import sys
 import time
-from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
+from dumon.matching import Matcher
 from dumon.stories import StoryItem, cluster_stories
 
-FILE = "articles/tintuchangngay_2025-08_to_2026-06.jsonl.gz"
-
-
-def corpus_dir(given: str | None) -> Path | None:
-    for candidate in (given, os.environ.get("DUMON_CORPUS"), "../shared/corpus"):
-        if candidate and (Path(candidate) / FILE).is_file():
-            return Path(candidate)
-    return None
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_REFS = REPO.parent / "shared" / "mornings" / "dev"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus")
-    parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--sample", type=int, default=40)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--refs", type=Path, default=DEFAULT_REFS)
+    parser.add_argument("--keywords", type=Path, default=REPO / "keywords")
+    parser.add_argument("--show", action="store_true", help="print the pairs missed or wrong")
     args = parser.parse_args()
-    root = corpus_dir(args.corpus)
-    if root is None:
-        print("Bỏ qua: không thấy kho dữ liệu ../shared/corpus (hoặc $DUMON_CORPUS).")
+    refs = sorted(args.refs.glob("*.json"))
+    if not refs:
+        print(f"skipped: no reference mornings in {args.refs}")
         return 0
-    by_day: dict[str, list[dict]] = defaultdict(list)
-    with gzip.open(root / FILE, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record.get("date"):
-                by_day[record["date"]].append(record)
-    days = sorted(by_day)[-args.days :]
-    rng = random.Random(args.seed)
-    merged_pairs: list[tuple[dict, dict]] = []
-    totals = defaultdict(int)
-    elapsed = 0.0
-    for day in days:
-        records = by_day[day]
-        items = [
-            StoryItem(r["title"], r.get("summary") or "", r["outlet"], r.get("fetched") or day)
-            for r in records
+    matcher = Matcher.from_folder(args.keywords)
+    totals = [0, 0, 0, 0]
+    seconds = 0.0
+    for path in refs:
+        ref = json.loads(path.read_text(encoding="utf-8"))
+        items = ref["items"]
+        group = {j["id"]: j["group"] for j in ref["judgments"]}
+        stories = []
+        for o in items:
+            day = date.fromisoformat(o["date"]) if o.get("date") else None
+            kept = matcher.match(
+                title=o.get("title") or "",
+                summary=o.get("summary") or "",
+                url=o.get("url") or "",
+                published=day,
+            ).relevant
+            stories.append(
+                StoryItem(
+                    o.get("title") or "",
+                    o.get("summary") or "",
+                    o.get("outlet") or "",
+                    f"{o['date']}T12:00:00+07:00" if o.get("date") else "",
+                    kept=kept,
+                )
+            )
+        started = time.perf_counter()
+        clusters = cluster_stories(stories)
+        seconds += time.perf_counter() - started
+        story_of = {items[i]["id"]: k for k, members in enumerate(clusters) for i in members}
+        judged = [i for i in group if i in story_of]
+        same = [(a, b) for a, b in itertools.combinations(judged, 2) if group[a] == group[b]]
+        together = [
+            (items[a]["id"], items[b]["id"])
+            for members in clusters
+            for a, b in itertools.combinations(members, 2)
         ]
-        t0 = time.perf_counter()
-        groups = cluster_stories(items)
-        elapsed += time.perf_counter() - t0
-        totals["articles"] += len(items)
-        totals["clusters"] += len(groups)
-        for g in groups:
-            if len(g) < 2:
-                continue
-            totals["multi"] += 1
-            outlets = {records[i]["outlet"] for i in g}
-            if len(outlets) > 1:
-                totals["cross_outlet"] += 1
-            totals["pairs"] += len(g) * (len(g) - 1) // 2
-            for x, i in enumerate(g):
-                for j in g[x + 1 :]:
-                    if records[i]["outlet"] != records[j]["outlet"]:
-                        merged_pairs.append((records[i], records[j]))
-    print(f"days {len(days)} ({days[0]} … {days[-1]}), articles {totals['articles']}")
+        right = sum(1 for a, b in same if story_of[a] == story_of[b])
+        ok = sum(1 for a, b in together if group.get(a, a) == group.get(b, b))
+        totals = [totals[0] + right, totals[1] + len(same), totals[2] + ok, totals[3] + len(together)]
+        print(f"{ref['date']}: recall {right}/{len(same)}, precision {ok}/{len(together)}")
+        if args.show:
+            title = {o["id"]: o.get("title") or "" for o in items}
+            for a, b in same:
+                if story_of[a] != story_of[b]:
+                    print(f"    apart:    {title[a][:60]} || {title[b][:60]}")
+            for a, b in together:
+                if group.get(a, a) != group.get(b, b):
+                    print(f"    together: {title[a][:60]} || {title[b][:60]}")
+    recall = totals[0] / totals[1] if totals[1] else 1.0
+    precision = totals[2] / totals[3] if totals[3] else 1.0
     print(
-        f"clusters {totals['clusters']}, of which multi-article {totals['multi']}, "
-        f"cross-outlet {totals['cross_outlet']}; merged pairs {totals['pairs']} "
-        f"(cross-outlet {len(merged_pairs)}; the sample below is drawn from these)"
+        f"TOTAL recall {totals[0]}/{totals[1]} = {recall:.3f}, precision {totals[2]}/{totals[3]}"
+        f" = {precision:.3f}; clustering {seconds * 1000 / len(refs):.0f} ms per morning"
     )
-    per_day = elapsed / len(days)
-    print(
-        f"clustering time: {elapsed:.2f} s total, {per_day * 1000:.0f} ms per day "
-        f"(~{totals['articles'] / len(days):.0f} articles/day)"
-    )
-    sample = rng.sample(merged_pairs, min(args.sample, len(merged_pairs)))
-    for k, (a, b) in enumerate(sample, 1):
-        print(f"\n#{k} [{a['outlet']}] {a['title']}\n    [{b['outlet']}] {b['title']}")
     return 0
 
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dumon.cli import app
-from dumon.digest import build_digest, make_excerpt, resolve_window
+from dumon.digest import Editorial, build_digest, make_excerpt, resolve_window
 from dumon.errors import QueryError
 from dumon.models import SourceOutcome
 from dumon.settings import Settings
@@ -209,32 +209,33 @@ def _day_store(make_store):
     )
 
 
-def test_alerts_come_first_most_severe_then_most_local(make_store):
+def test_alerts_put_the_province_first_then_the_most_severe(make_store):
     digest = build_digest(_day_store(make_store), morning())
     assert [s.title for s in digest.alerts] == [
         "Học sinh đuối nước khi tắm sông ở Nghĩa Hưng",  # severity 3, local
+        "Phụ huynh phản ánh lạm thu ở một trường tiểu học",  # severity 2, local
         "Cô giáo ở Hà Giang bị tố đánh học sinh",  # severity 3, elsewhere
-        "Phụ huynh phản ánh lạm thu ở một trường tiểu học",  # severity 2
     ]
     assert digest.overview.alerts == 3
+    # section III points to the province's incidents instead of hiding them
+    assert [s.title for s in digest.local_alerts] == [
+        "Học sinh đuối nước khi tắm sông ở Nghĩa Hưng",
+        "Phụ huynh phản ánh lạm thu ở một trường tiểu học",
+    ]
 
 
 def test_local_stories_are_grouped_by_unit_then_theme(make_store):
-    digest = build_digest(
-        _day_store(make_store), morning(), names={"giao-vien": "Đội ngũ giáo viên"}
-    )
+    editorial = Editorial({"giao-vien": "Đội ngũ giáo viên"}, {})
+    digest = build_digest(_day_store(make_store), morning(), editorial=editorial)
     groups = [(g.name, [s.title for s in g.stories]) for g in digest.local_groups]
     assert groups == [
-        (
-            LHP,
-            [
-                "Chuyên Lê Hồng Phong giành 5 huy chương olympic quốc tế",
-                "Trường chuyên Lê Hồng Phong đón đoàn học sinh đạt giải quốc tế",
-            ],
-        ),
         (SO, ["Sở GDĐT Ninh Bình hướng dẫn dạy thêm, học thêm"]),
+        (LHP, ["Chuyên Lê Hồng Phong giành 5 huy chương olympic quốc tế"]),
         ("Đội ngũ giáo viên", ["Hội thi giáo viên dạy giỏi cấp tỉnh khai mạc"]),
     ]
+    # the school's two stories of the same medals are one story, the later one a copy
+    (medals,) = digest.local_groups[1].stories
+    assert [c.outlet for c in medals.also_in] == ["VTV"]
 
 
 def test_national_section_is_capped_and_led_by_the_most_covered_story(make_store):
@@ -247,15 +248,15 @@ def test_national_section_is_capped_and_led_by_the_most_covered_story(make_store
 
 
 def test_story_carries_excerpt_units_theme_names_and_copies(make_store):
-    digest = build_digest(
-        _day_store(make_store), morning(), names={"duoi-nuoc": "Đuối nước", "bao-luc": "Bạo lực"}
-    )
+    editorial = Editorial({"duoi-nuoc": "Đuối nước", "bao-luc": "Bạo lực"}, {})
+    digest = build_digest(_day_store(make_store), morning(), editorial=editorial)
     drowning = digest.alerts[0]
     assert drowning.excerpt == "Một học sinh lớp 7 bị đuối nước chiều qua."
     assert drowning.units == (SO,)
     assert drowning.alerts == ("Đuối nước",)
     assert drowning.published == vn("2026-11-27 10:00")
-    assert digest.alerts[1].themes == ("Bạo lực",)
+    (violence,) = [s for s in digest.alerts if s.title.startswith("Cô giáo ở Hà Giang")]
+    assert violence.themes == ("Bạo lực",)
 
 
 def test_empty_window_is_empty(make_store):

@@ -37,16 +37,28 @@ SUMMARY = '<p>Học sinh <b>giỏi</b></p><script>document.cookie</script><a hre
 DATES = ("--since", "2026-11-26", "--until", "2026-11-28")
 
 
+# Five different stories (the digest would rightly merge five copies of one story).
+TOPICS = (
+    "Khai giảng năm học mới ở các điểm trường vùng cao.",
+    "Hội thi giáo viên dạy giỏi cấp tỉnh khép lại sau ba tuần.",
+    "Lịch nghỉ Tết Bính Ngọ của học sinh phổ thông đã được công bố.",
+    "Đề án tuyển sinh lớp 10 chuyên thêm một môn thi.",
+    "Quỹ khuyến học trao 300 suất học bổng cho học sinh nghèo.",
+)
+
+
 def json_feed(base: str) -> str:
     items = [
         {
             "id": str(i),
             "url": f"{base}/bai/{i}.html",
             "title": title,
-            "content_html": SUMMARY,
+            "content_html": f"{SUMMARY}<p>{topic}</p>",
             "date_published": "2026-11-27T08:30:00+07:00",
         }
-        for i, title in enumerate((SCRIPT, MARKUP, ANSI, BIDI, LONG))
+        for i, (title, topic) in enumerate(
+            zip((SCRIPT, MARKUP, ANSI, BIDI, LONG), TOPICS, strict=True)
+        )
     ]
     return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": items})
 

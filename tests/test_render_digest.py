@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from rich.console import Console
 
-from dumon.digest import build_digest, resolve_window
+from dumon.digest import Editorial, build_digest, resolve_window
 from dumon.render.digest_docx import render_docx
 from dumon.render.digest_html import render_html
 from dumon.render.digest_json import render_json
@@ -73,7 +73,8 @@ def digest(make_store):
             ),
         ]
     )
-    return build_digest(db, resolve_window(on="2026-11-28"), names={"duoi-nuoc": "Đuối nước"})
+    editorial = Editorial({"duoi-nuoc": "Đuối nước"}, {})
+    return build_digest(db, resolve_window(on="2026-11-28"), editorial=editorial)
 
 
 def _assert_safe_text(text: str) -> None:

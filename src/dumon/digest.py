@@ -1,10 +1,14 @@
 """The digest ("điểm tin") of a window: what leadership reads each morning.
 
-Owns the window (by default 07:00 yesterday → 07:00 today, Vietnam time), the selection of the
-window's relevant articles, their grouping into stories (``stories.py``) and sections:
-I. overview counts, II. alerts (most severe and most local first), III. local stories grouped
-by unit or theme, IV. national education stories (the most covered ones), V. sources that
-failed or went silent. Renderers in ``render/digest_*.py`` turn a :class:`Digest` into text.
+Owns the window (by default 07:00 yesterday → 07:00 today, Vietnam time), the stories of the
+window (every article takes part in clustering, ``stories.py``; a story is kept when one of
+its articles is relevant), their importance (``ranking.py``) and the sections: I. overview
+counts, II. alerts (the province's own first, then by severity and importance), III. local
+stories grouped by unit or theme (local incidents are in II, and III says so), IV. national
+education stories by importance, up to ``national_limit``, V. sources that failed or went
+silent; and an appendix, "Tin khác", of what was not shown: beyond the limit, advertorials
+and celebrities, stories abroad. Renderers in ``render/digest_*.py`` turn a :class:`Digest`
+into text.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from dumon import store
 from dumon.desk import Desk
 from dumon.errors import DumonError, QueryError
 from dumon.health import assess
+from dumon.ranking import Signal, importance
 from dumon.settings import HealthSettings, Settings, load_settings
 from dumon.stories import StoryItem, cluster_stories
-from dumon.textnorm import fold
+from dumon.textnorm import fold, normalize
 from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
@@ -83,11 +88,30 @@ class Story:
     themes: tuple[str, ...]  # display names
     alerts: tuple[str, ...]  # display names of the alert themes
     also_in: tuple[Copy, ...]
+    scope: str = "national"  # local, national, neighbour, province, abroad
+    importance: int = 0
+    why: tuple[str, ...] = ()  # how the importance adds up, in Vietnamese
+    soft: str = ""  # the soft content it is (advertorial, celebrity), or ""
 
     @property
     def coverage(self) -> int:
         """How many outlets carried the story."""
         return len({self.outlet, *(c.outlet for c in self.also_in)})
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A story not shown in the sections, listed in the appendix "Tin khác", and why."""
+
+    story: Story
+    reason: str  # limit, soft, abroad
+
+
+CUT_REASONS = {
+    "limit": "ngoài giới hạn mục IV",
+    "soft": "quảng cáo, giải trí",
+    "abroad": "tin nước ngoài",
+}
 
 
 @dataclass(frozen=True)
@@ -128,10 +152,17 @@ class Digest:
     national: tuple[Story, ...]
     national_more: int
     sources: tuple[SourceIssue, ...]
+    cut: tuple[Cut, ...] = ()
+    explain: bool = False  # show how each story's importance adds up
 
     @property
     def empty(self) -> bool:
         return self.overview.articles == 0
+
+    @property
+    def local_alerts(self) -> tuple[Story, ...]:
+        """The province's incidents: shown in section II, pointed to from section III."""
+        return tuple(s for s in self.alerts if s.local)
 
     @property
     def stories(self) -> tuple[Story, ...]:
@@ -207,14 +238,18 @@ def resolve_window(
 
 # --- reading the store ---------------------------------------------------------------------
 
+_RELEVANT = "(edu = 1 or local = 1 or alert = 1)"
 _ARTICLE_COLUMNS = (
-    "id, title, summary, substr(coalesce(body, ''), 1, 1500) as body, url, outlet, published, "
-    "first_seen, edu, local, alert, severity, units, themes"
+    "id, title, substr(coalesce(summary, ''), 1, 600) as summary, "
+    f"case when {_RELEVANT} then substr(coalesce(body, ''), 1, 1500) else '' end as body, "
+    "url, outlet, source, published, first_seen, edu, local, alert, severity, units, themes, "
+    "scope"
 )
 
 
 def window_articles(db: store.Database, window: Window) -> list[dict]:
-    """The relevant articles of a window, by publication time (else the time first seen).
+    """Every article of a window, by publication time (else the time first seen): the
+    relevant ones make the stories, all of them weigh words and may join a story.
 
     Written as two ranges instead of ``coalesce(published, first_seen)`` so that each is
     answered from an index: dated articles from ``published``, undated ones from the partial
@@ -222,28 +257,43 @@ def window_articles(db: store.Database, window: Window) -> list[dict]:
     """
     sql = (
         f"select {_ARTICLE_COLUMNS} from articles "
-        "where published >= :s and published < :e and (edu = 1 or local = 1 or alert = 1) "
+        "where published >= :s and published < :e "
         f"union all select {_ARTICLE_COLUMNS} from articles indexed by idx_articles_undated "
-        "where first_seen >= :s and first_seen < :e and published is null "
-        "and (edu = 1 or local = 1 or alert = 1)"
+        "where first_seen >= :s and first_seen < :e and published is null"
     )
     return list(db.query(sql, {"s": window.start_iso, "e": window.end_iso}))
 
 
-def alert_keys(db: store.Database, article_ids: list[int]) -> dict[int, list[str]]:
-    """The alert themes each article matched (kept in the hits table)."""
-    found: dict[int, list[str]] = defaultdict(list)
+def is_relevant(row: dict) -> bool:
+    return bool(row["edu"] or row["local"] or row["alert"])
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What the matcher stored about the relevant articles beyond their flags: alert keys,
+    and the ranking signals found with the field they were found in."""
+
+    alerts: dict[int, list[str]]
+    signals: dict[int, list[tuple[str, str]]]
+
+
+def article_marks(db: store.Database, article_ids: list[int]) -> Marks:
+    alerts: dict[int, list[str]] = defaultdict(list)
+    signals: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for i in range(0, len(article_ids), 500):
         chunk = article_ids[i : i + 500]
         marks = ",".join("?" * len(chunk))
-        for article_id, key in db.execute(
-            f"select article_id, key from hits where kind = 'alert' and article_id in ({marks}) "
-            "order by id",
+        for article_id, kind, key, field in db.execute(
+            "select article_id, kind, key, field from hits "
+            f"where kind in ('alert', 'signal') and article_id in ({marks}) order by id",
             chunk,
         ):
-            if key not in found[article_id]:
-                found[article_id].append(key)
-    return found
+            if kind == "alert":
+                if key not in alerts[article_id]:
+                    alerts[article_id].append(key)
+            else:
+                signals[article_id].append((key, field))
+    return Marks(alerts, signals)
 
 
 def source_issues(
@@ -334,56 +384,104 @@ def _merge_unique(lists: list[list[str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def build_stories(
-    rows: list[dict], *, names: dict[str, str], alerts: dict[int, list[str]]
-) -> list[Story]:
-    """Cluster the window's articles and make one Story per cluster (lead = first published)."""
+@dataclass(frozen=True)
+class Editorial:
+    """What the digest reads of the keyword profile: display names of themes and alerts,
+    the ranking signals, and the words a news roundup starts with."""
+
+    names: dict[str, str]
+    signals: dict[str, Signal]
+    roundups: tuple[str, ...] = ()
+
+    def is_roundup(self, title: str) -> bool:
+        head = normalize(title)[:40]
+        return any(head.startswith(word) for word in self.roundups)
+
+
+NO_EDITORIAL = Editorial({}, {})
+_WIDEST = ("local", "national", "neighbour", "province", "abroad")  # a story's scope: widest
+
+
+def build_stories(rows: list[dict], *, editorial: Editorial, marks: Marks) -> list[Story]:
+    """Cluster the window's articles and make one Story per cluster with a relevant article
+    (lead = its first publisher among the relevant ones)."""
     items = [
         StoryItem(
-            r["title"],
+            r["title"] or "",
             r.get("summary") or "",
             r.get("outlet") or "",
             r.get("published") or r.get("first_seen") or "",
+            kept=is_relevant(r),
+            roundup=editorial.is_roundup(r["title"] or ""),
         )
         for r in rows
     ]
-    stories = []
-    for group in cluster_stories(items):
-        members = [rows[i] for i in group]
-        lead = members[0]
-        excerpt = ""
-        for member in members:  # a copy may carry the lead its first publisher's feed lacked
-            excerpt = make_excerpt(
-                member.get("summary") or "", member.get("body") or "", title=member["title"]
-            )
-            if excerpt:
-                break
-        copies: dict[str, Copy] = {}
-        for member in members[1:]:
-            if member["url"] != lead["url"]:
-                copies.setdefault(
-                    member["url"], Copy(member.get("outlet") or "", member["url"], _when(member))
-                )
-        theme_keys = _merge_unique([_loads(m["themes"]) for m in members])
-        alert_names = _merge_unique([alerts.get(m["id"], []) for m in members])
-        stories.append(
-            Story(
-                title=lead["title"],
-                url=lead["url"],
-                outlet=lead.get("outlet") or "",
-                published=_when(lead),
-                excerpt=excerpt,
-                edu=any(m["edu"] for m in members),
-                local=any(m["local"] for m in members),
-                alert=any(m["alert"] for m in members),
-                severity=max((m["severity"] or 0) for m in members),
-                units=_merge_unique([_loads(m["units"]) for m in members]),
-                themes=tuple(names.get(k, k) for k in theme_keys),
-                alerts=tuple(names.get(k, k) for k in alert_names),
-                also_in=tuple(copies.values()),
-            )
+    return [_story([rows[i] for i in group], editorial, marks) for group in cluster_stories(items)]
+
+
+def _story(members: list[dict], editorial: Editorial, marks: Marks) -> Story:
+    relevant = [m for m in members if is_relevant(m)]
+    lead = members[0]
+    excerpt = ""
+    for member in members:  # a copy may carry the lead its first publisher's feed lacked
+        excerpt = make_excerpt(
+            member.get("summary") or "", member.get("body") or "", title=member["title"]
         )
-    return stories
+        if excerpt:
+            break
+    copies: dict[str, Copy] = {}
+    for member in members[1:]:
+        if member["url"] != lead["url"]:
+            copies.setdefault(
+                member["url"], Copy(member.get("outlet") or "", member["url"], _when(member))
+            )
+    names = editorial.names
+    theme_keys = _merge_unique([_loads(m["themes"]) for m in relevant])
+    alert_names = _merge_unique([marks.alerts.get(m["id"], []) for m in relevant])
+    outlets = len({m.get("outlet") or "" for m in members})
+    local = any(m["local"] for m in relevant)
+    scopes = {m.get("scope") or "national" for m in relevant}
+    scope = next(s for s in _WIDEST if s in scopes) if scopes <= set(_WIDEST) else "national"
+    signals = [hit for m in relevant for hit in marks.signals.get(m["id"], [])]
+    rank = importance(scope=scope, signals=signals, outlets=outlets, book=editorial.signals)
+    severity = max((m["severity"] or 0) for m in relevant)
+    alert = any(m["alert"] for m in relevant)
+    if alert and local and outlets > 1:
+        severity = 3  # the province's own incident, and the press is spreading it
+    return Story(
+        title=lead["title"],
+        url=lead["url"],
+        outlet=lead.get("outlet") or "",
+        published=_when(lead),
+        excerpt=excerpt,
+        edu=any(m["edu"] for m in relevant),
+        local=local,
+        alert=alert,
+        severity=severity,
+        units=_merge_unique([_loads(m["units"]) for m in relevant]),
+        themes=tuple(names.get(k, k) for k in theme_keys),
+        alerts=tuple(names.get(k, k) for k in alert_names),
+        also_in=tuple(copies.values()),
+        scope=scope,
+        importance=rank.score,
+        why=rank.reasons,
+        soft=_soft(signals, editorial.signals),
+    )
+
+
+def _soft(signals: list[tuple[str, str]], book: dict[str, Signal]) -> str:
+    """The name of the soft content a story's headline is (an advertorial, a celebrity), when
+    no actor of weight is in a headline too ("" otherwise)."""
+    soft = ""
+    for key, field in signals:
+        signal = book.get(key)
+        if signal is None or field != "title":
+            continue
+        if signal.kind == "actor" and signal.weight >= 2:
+            return ""
+        if signal.kind == "soft" and signal.weight >= 2:
+            soft = soft or signal.name
+    return soft
 
 
 def _by_time(story: Story) -> str:
@@ -404,63 +502,80 @@ def _group_local(stories: list[Story]) -> list[StoryGroup]:
     return [StoryGroup(name, tuple(sorted(items, key=_by_time))) for (_, name), items in ordered]
 
 
+def _rank(story: Story) -> tuple[int, int, str]:
+    return (-story.importance, -story.coverage, _by_time(story))
+
+
 def build_digest(
     db: store.Database,
     window: Window,
     *,
     settings: Settings | None = None,
-    names: dict[str, str] | None = None,
+    editorial: Editorial = NO_EDITORIAL,
     now: datetime | None = None,
+    explain: bool = False,
 ) -> Digest:
     """The digest of `window` read from the database."""
     settings = settings or Settings()
     rows = window_articles(db, window)
-    alerts = alert_keys(db, [r["id"] for r in rows if r["alert"]])
-    stories = build_stories(rows, names=names or {}, alerts=alerts)
+    relevant = [r for r in rows if is_relevant(r)]
+    marks = article_marks(db, [r["id"] for r in relevant])
+    stories = build_stories(rows, editorial=editorial, marks=marks)
     alert_stories = sorted(
         (s for s in stories if s.alert),
-        key=lambda s: (-s.severity, not s.local, -len(s.units), _by_time(s)),
+        key=lambda s: (not s.local, -s.severity, *_rank(s)),
     )
     local = [s for s in stories if s.local and not s.alert]
-    national = sorted(
-        (s for s in stories if s.edu and not s.local and not s.alert),
-        key=lambda s: (-s.coverage, -len(s.also_in), _by_time(s)),
-    )
+    cut: list[Cut] = []
+    national: list[Story] = []
+    for story in sorted((s for s in stories if s.edu and not s.local and not s.alert), key=_rank):
+        if story.scope == "abroad":
+            cut.append(Cut(story, "abroad"))
+        elif story.soft:
+            cut.append(Cut(story, "soft"))
+        else:
+            national.append(story)
     limit = settings.national_limit
+    cut = [Cut(s, "limit") for s in national[limit:]] + cut
     return Digest(
         window=window,
         department=settings.department,
         generated=(now or datetime.now(VN_TZ)).astimezone(VN_TZ),
         overview=Overview(
             stories=len(stories),
-            articles=len(rows),
+            articles=len(relevant),
             local=sum(1 for s in stories if s.local),
             alerts=len(alert_stories),
-            outlets=len({r["outlet"] for r in rows if r.get("outlet")}),
+            outlets=len({r["outlet"] for r in relevant if r.get("outlet")}),
         ),
         alerts=tuple(alert_stories),
         local_groups=tuple(_group_local(local)),
         national=tuple(national[:limit]),
         national_more=max(0, len(national) - limit),
         sources=tuple(source_issues(db, window, health=settings.health)),
+        cut=tuple(cut),
+        explain=explain,
     )
 
 
-def display_names(desk: Desk) -> dict[str, str]:
-    """Theme and alert keys → the names the keywords profile gives them (else nothing)."""
+def load_editorial(desk: Desk) -> Editorial:
+    """What the digest reads of the desk's keyword profile (nothing when it cannot be read:
+    the digest still reads well with keys, and the scan reports the problem)."""
     if not desk.keywords_dir.is_dir():
-        return {}
+        return NO_EDITORIAL
     from dumon.keywords import load_keywords
 
     try:
         profile = load_keywords(desk.keywords_dir)
-    except DumonError as error:  # the digest still reads well with keys; the scan reports it
-        log.warning("keywords not loaded for display names: %s", error.message)
-        return {}
-    names: dict[str, str] = {}
-    for entry in (*profile.themes, *profile.alerts):
-        names[entry.key] = entry.name
-    return names
+    except DumonError as error:
+        log.warning("keywords not loaded for the digest: %s", error.message)
+        return NO_EDITORIAL
+    names = {entry.key: entry.name for entry in (*profile.themes, *profile.alerts)}
+    signals = {s.key: Signal(s.name, s.kind, s.weight) for s in profile.signals}
+    roundups = tuple(
+        normalize(term) for s in profile.signals if s.kind == "roundup" for term in s.terms
+    )
+    return Editorial(names, signals, roundups)
 
 
 def make_digest(
@@ -470,13 +585,16 @@ def make_digest(
     since: str | None = None,
     until: str | None = None,
     now: datetime | None = None,
+    explain: bool = False,
 ) -> Digest:
     """The digest asked for on the command line, read from the desk."""
     settings = load_settings(desk.settings_path)
     window = resolve_window(on=on, since=since, until=until, hour=settings.digest_hour, now=now)
-    names = display_names(desk)
+    editorial = load_editorial(desk)
     db = store.open_db(desk.db_path)
     try:
-        return build_digest(db, window, settings=settings, names=names, now=now)
+        return build_digest(
+            db, window, settings=settings, editorial=editorial, now=now, explain=explain
+        )
     finally:
         db.close()

@@ -46,7 +46,7 @@ SCOPES = ("span", "article")
 FIELDS = ("title", "summary", "body", "url")
 SUBJECT_ROLES = ("pupil", "student", "staff", "school", "exam", "authority")
 WHERE = ("neighbour", "province", "nation", "abroad")
-SIGNAL_KINDS = ("actor", "act", "soft", "roundup")
+SIGNAL_KINDS = ("actor", "act", "soft", "roundup", "followup")
 SECTIONS = (
     "units",
     "places",

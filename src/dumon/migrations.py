@@ -239,3 +239,11 @@ def m004_inserts_keep_aggregates_in_batches(db: sqlite_utils.Database) -> None:
     time went to the trigger's JSON parsing and upserts). Update and delete keep their
     triggers. Every insert into ``articles`` goes through ``store.store_records``."""
     db.execute("drop trigger articles_reading_ai")
+
+
+@migration
+def m005_article_scope(db: sqlite_utils.Database) -> None:
+    """Where each education story happens, as the matcher judged it (local, national,
+    neighbour, province, abroad): the digest ranks and leaves out by it. Null for articles
+    matched before; ``dumon rematch`` fills them in."""
+    db.execute("alter table articles add column scope text")

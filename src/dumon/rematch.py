@@ -47,11 +47,32 @@ class RematchReport:
                 change.examples_removed.append(title)
 
 
-def _labels(edu: bool, local: bool, alert: bool, units, themes) -> set[str]:
+def _labels(
+    edu: bool, local: bool, alert: bool, units, themes, severity: int = 0, scope: str = ""
+) -> set[str]:
     labels = {name for name, on in (("edu", edu), ("local", local), ("alert", alert)) if on}
     labels |= {f"đơn vị: {u}" for u in units}
     labels |= {f"chủ đề: {t}" for t in themes}
+    if severity:
+        labels.add(f"mức: {severity}")
+    if scope:
+        labels.add(f"phạm vi: {scope}")
     return labels
+
+
+def _stored_hits(db: store.Database, article_id: int) -> set[tuple]:
+    return {
+        tuple(row)
+        for row in db.execute(
+            "select kind, key, field, start, [end] from hits where article_id = ?", [article_id]
+        )
+    }
+
+
+def _new_hits(result: MatchResult) -> set[tuple]:
+    if not result.relevant:
+        return set()
+    return {(h.kind, h.key, h.field, h.start, h.end) for h in result.hits}
 
 
 def rematch(
@@ -91,9 +112,24 @@ def rematch(
                 bool(row["alert"]),
                 json.loads(row["units"] or "[]"),
                 json.loads(row["themes"] or "[]"),
+                row["severity"] or 0,
+                row.get("scope") or "",
             )
-            after = _labels(result.edu, result.local, result.alert, result.units, result.themes)
+            after = _labels(
+                result.edu,
+                result.local,
+                result.alert,
+                result.units,
+                result.themes,
+                result.severity,
+                result.scope,
+            )
             if before == after:
+                # the verdict stands; what it rests on (hits the digest ranks by) may not
+                was_relevant = row["edu"] or row["local"] or row["alert"]
+                stored = _stored_hits(db, row["id"]) if was_relevant else set()
+                if not dry_run and stored != _new_hits(result):
+                    pending.append((row["id"], result))
                 continue
             report.changed += 1
             for label in sorted(after - before):

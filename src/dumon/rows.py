@@ -36,6 +36,7 @@ ARTICLE_COLUMNS = (
     "severity",
     "units",
     "themes",
+    "scope",
 )
 # The hits columns after article_id, in the order of `ArticleRecord.hits`.
 HIT_COLUMNS = ("kind", "key", "term", "field", "start", "end", "score", "folded")
@@ -65,7 +66,15 @@ def content_hash(article: Article) -> str:
 
 def match_columns(match: MatchResult | None) -> dict:
     if match is None:
-        return {"edu": 0, "local": 0, "alert": 0, "severity": 0, "units": "[]", "themes": "[]"}
+        return {
+            "edu": 0,
+            "local": 0,
+            "alert": 0,
+            "severity": 0,
+            "units": "[]",
+            "themes": "[]",
+            "scope": None,
+        }
     return {
         "edu": int(match.edu),
         "local": int(match.local),
@@ -73,6 +82,7 @@ def match_columns(match: MatchResult | None) -> dict:
         "severity": match.severity,
         "units": json.dumps(list(match.units), ensure_ascii=False),
         "themes": json.dumps(list(match.themes), ensure_ascii=False),
+        "scope": match.scope or None,
     }
 
 
@@ -97,6 +107,7 @@ def article_record(article: Article, match: MatchResult | None) -> ArticleRecord
         verdict["severity"],
         verdict["units"],
         verdict["themes"],
+        verdict["scope"],
     )
     units = match.units if match is not None else ()
     themes = match.themes if match is not None else ()

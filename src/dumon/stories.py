@@ -1,24 +1,28 @@
-"""One story across outlets: cluster syndicated copies, aggregator copies and rewrites.
+"""One story across outlets: reprints, rewrites and same-day follow-ups of one event.
 
-Each article becomes a bag of accent-folded syllables (title, and title + lead), weighted by
-how rare each syllable is among the articles being clustered, so that sharing "Nam Định" or
-"học sinh" says little and sharing "đuối nước" or a school's name says a lot. Identical titles
-(aggregator copies) join at once; otherwise only pairs that share a rare syllable or pair of
-syllables of their titles and appeared within three days of each other are compared
-(blocking), which keeps a day of a few thousand articles well under a second. Pairs above the
-thresholds are joined; the earliest article of a cluster is its lead (the first publisher),
-the others are "đăng lại". How well this works on real news: ``bench/stories_eval.py``.
+Every article of the window takes part, the ones the digest keeps and the others: words are
+weighed by how rare they are among all of the window's articles (a day's "học sinh" weighs
+little, "Bình Quới Tây" a lot), and an article the digest would not keep on its own may join
+a kept story as its reprint. An article is a bag of accent-folded words and word pairs of its
+title and lead; two articles tell the same story when their bags are close (cosine of
+rarity-weighted counts) or when they share a rare proper name ("Tô Hiến Thành", "Steve Jobs
+Việt Nam") and are somewhat close. Only pairs that share a rare word pair or name are compared
+(blocking), and only within three days, which keeps a month-long window fast.
+
+A news roundup ("Xem nhanh 20h: Thôi chức Chủ tịch Hội đồng Trường Tô Hiến Thành | …") is
+read by the story it leads with, so it joins that story.
+
+How well this works on the reference mornings: ``bench/stories_eval.py``.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
-from rapidfuzz import fuzz
 
 from dumon.textnorm import fold, normalize
 
@@ -32,11 +36,17 @@ STOPWORDS = frozenset((
     "giua", "theo", "ngay", "nam", "thang", "sang", "chieu", "toi",
 ))
 # fmt: on
-SUMMARY_TOKENS = 60  # the lead is enough; long bodies would blur the signal
-MAX_SHINGLE_SHARE = 0.02  # a shingle in more than 2 % of the titles is too common to block on
-MIN_SHINGLE_DF = 30
-MAX_SHINGLE_DF = 200  # …and never more than this, so a month-long window stays fast
-MAX_GAP_HOURS = 72  # copies and rewrites of one story appear within a few days
+LEAD_TOKENS = 60  # the lead is enough; long bodies would blur the signal
+MAX_GAP_HOURS = 72  # copies and follow-ups of one story appear within a few days
+NAME_DF = 6  # a proper name in at most this many of the window's articles is rare…
+NAME_SHARE = 20  # …and in at most one in this many of them (a handful of articles: two)
+BLOCK_DF = 40  # features shared by more articles than this do not propose pairs
+SMOOTH = 100  # added to the count of articles when weighing words: a few articles weigh alike
+MIN_WORDS = 3  # an article with fewer distinct words is too generic to join by similarity
+
+# Proper names: two or more capitalised words in a row ("Tô Hiến Thành", "Steve Jobs").
+_NAME_RE = re.compile(r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹđ]*(?:[ \t]+|$)){2,}")
+_ROUNDUP_CUT = re.compile(r"\s[|;]\s")
 
 
 @dataclass(frozen=True)
@@ -47,76 +57,59 @@ class StoryItem:
     summary: str = ""
     outlet: str = ""
     published: str = ""  # ISO 8601 with offset, so text order is time order
+    kept: bool = True  # the digest keeps it on its own; others only join kept stories
+    roundup: bool = False  # a news roundup: read by its first item only
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When two articles are the same story (weighted Jaccard of folded syllables, 0..1)."""
+    """When two articles are the same story (cosine similarity of rarity-weighted words)."""
 
-    title_alone: float = 0.62  # titles this close are the same story whatever the lead says
-    title_with_lead: float = 0.38  # looser titles need the leads to agree too
-    lead: float = 0.30
-    title_min: float = 0.25  # …or leads this close (0.42) with titles sharing at least this
-    lead_alone: float = 0.42
-    ratio: float = 92.0  # rapidfuzz token_sort_ratio of the folded titles (typos, punctuation)
-    min_tokens: int = 4  # shorter titles are too generic to merge on their own
+    kept: float = 0.35  # two articles the digest keeps
+    joining: float = 0.45  # an article the digest would not keep, joining a kept one
+    shared_name: float = 0.15  # added when both name the same rare person, school or place
 
 
 @dataclass
 class _Features:
-    title_tokens: list[str]
-    title_set: frozenset[str]
-    text_set: frozenset[str]
-    title_text: str
-    title_weight: float = 0.0  # sums of the weights of each set, computed once per batch
-    text_weight: float = 0.0
+    counts: Counter[str]
+    names: frozenset[str]
+    title: str
+    words: int  # distinct words of the title and lead
+    vector: dict[str, float] | None = None
 
 
-def _tokens(text: str) -> list[str]:
-    return fold(normalize(text)).split() if text else []
+def _words(text: str) -> list[str]:
+    return [w for w in fold(normalize(text)).split() if w not in STOPWORDS and not w.isdigit()]
+
+
+def _names(text: str) -> frozenset[str]:
+    found = set()
+    for match in _NAME_RE.finditer(text):
+        words = fold(normalize(match.group())).split()
+        if len(words) >= 2:
+            found.add(" ".join(words))
+    return frozenset(found)
 
 
 def _features(item: StoryItem) -> _Features:
-    title = _tokens(item.title)
-    lead = _tokens(item.summary)[:SUMMARY_TOKENS]
-    title_set = frozenset(t for t in title if t not in STOPWORDS)
-    return _Features(
-        title_tokens=title,
-        title_set=title_set,
-        text_set=title_set | frozenset(t for t in lead if t not in STOPWORDS),
-        title_text=" ".join(title),
-    )
+    title, lead = item.title, item.summary
+    if item.roundup:  # the first item of the roundup only
+        title = _ROUNDUP_CUT.split(title.split(":", 1)[-1], 1)[0]
+        lead = _ROUNDUP_CUT.split(lead.split(":", 1)[-1], 1)[0]
+    title_words, lead_words = _words(title), _words(lead)[:LEAD_TOKENS]
+    counts: Counter[str] = Counter()
+    for words in (title_words, lead_words):
+        counts.update(words)
+        counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    words = len(set(title_words) | set(lead_words))
+    return _Features(counts, _names(f"{title} . {lead}"), " ".join(title_words), words)
 
 
-def _weighted_jaccard(
-    a: frozenset[str], b: frozenset[str], a_weight: float, b_weight: float, weight: dict[str, float]
-) -> float:
-    """Σ weight(a ∩ b) / Σ weight(a ∪ b), with the sums of a and b given."""
-    if not a or not b:
-        return 0.0
-    inter = sum(weight[t] for t in a & b)
-    union = a_weight + b_weight - inter
-    return inter / union if union > 0 else 0.0
-
-
-def _same_story(a: _Features, b: _Features, weight: dict[str, float], limits: Thresholds) -> bool:
-    """Whether two articles tell the same story."""
-    if min(len(a.title_set), len(b.title_set)) < limits.min_tokens:
-        return a.title_text == b.title_text and len(a.title_tokens) >= 3
-    title = _weighted_jaccard(a.title_set, b.title_set, a.title_weight, b.title_weight, weight)
-    if title >= limits.title_alone:
-        return True
-    if title >= limits.title_min:
-        lead = _weighted_jaccard(a.text_set, b.text_set, a.text_weight, b.text_weight, weight)
-        if lead >= limits.lead_alone or (title >= limits.title_with_lead and lead >= limits.lead):
-            return True
-    return fuzz.token_sort_ratio(a.title_text, b.title_text) >= limits.ratio
-
-
-def _shingles(tokens: list[str]) -> set[str]:
-    return {f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False)} | {
-        t for t in tokens if t not in STOPWORDS and len(t) > 1 and not t.isdigit()
-    }
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
 
 
 def _hours(published: str) -> float | None:
@@ -131,21 +124,23 @@ def cluster_stories(
 ) -> list[list[int]]:
     """Group indices of `items` into stories; each group starts with its first publisher.
 
-    Groups are returned in the order of their leads' publication time.
-    """
+    Every group holds at least one kept item (the others are left out); groups are returned
+    in the order of their leads' publication time."""
     limits = limits or Thresholds()
     features = [_features(item) for item in items]
     n = len(items)
-    df: dict[str, int] = defaultdict(int)
+    df: Counter[str] = Counter()
+    names_df: Counter[str] = Counter()
     for f in features:
-        for token in f.text_set:
-            df[token] += 1
-    # Smoothed idf: on a handful of articles every word weighs about the same.
-    weight = {t: math.log((n + 20) / (c + 1)) for t, c in df.items()}
+        df.update(f.counts.keys())
+        names_df.update(f.names)
+    weight = {k: math.log((n + SMOOTH) / (c + 0.5)) for k, c in df.items()}
     for f in features:
-        f.title_weight = sum(weight[t] for t in f.title_set)
-        f.text_weight = sum(weight[t] for t in f.text_set)
+        vector = {k: c * weight[k] for k, c in f.counts.items()}
+        norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
+        f.vector = {k: x / norm for k, x in vector.items()}
 
+    rare_name = max(2, min(NAME_DF, n // NAME_SHARE))
     hours = [_hours(item.published) for item in items]
     parent = list(range(n))
 
@@ -155,47 +150,62 @@ def cluster_stories(
             i = parent[i]
         return i
 
-    def close_in_time(i: int, j: int) -> bool:
-        hi, hj = hours[i], hours[j]
-        return hi is None or hj is None or abs(hi - hj) <= MAX_GAP_HOURS
-
-    # Identical titles (aggregator copies, syndication) are one story straight away; only the
-    # first of them is compared with the rest.
-    first_with_title: dict[str, int] = {}
+    # Pairs worth comparing: a rare word pair or a rare name in common.
     postings: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(features):
-        if len(f.title_tokens) >= 3:
-            earlier = first_with_title.setdefault(f.title_text, i)
-            if earlier != i and close_in_time(earlier, i):
-                parent[i] = find(earlier)
-                continue
-            first_with_title[f.title_text] = i
-        for shingle in _shingles(f.title_tokens):
-            postings[shingle].append(i)
-
-    cap = min(MAX_SHINGLE_DF, max(MIN_SHINGLE_DF, int(n * MAX_SHINGLE_SHARE)))
+        for key in f.counts:
+            if " " in key and df[key] <= BLOCK_DF:
+                postings[key].append(i)
+        for name in f.names:
+            if names_df[name] <= rare_name:
+                postings["\0" + name].append(i)
     compared: set[tuple[int, int]] = set()
     for members in postings.values():
-        if len(members) < 2 or len(members) > cap:
+        if len(members) < 2:
             continue
-        # In time order (undated first), so the scan of later members stops past the gap.
-        members.sort(key=lambda k: -math.inf if hours[k] is None else hours[k])
         for x, i in enumerate(members):
-            hi = hours[i]
             for j in members[x + 1 :]:
-                if hi is not None and hours[j] - hi > MAX_GAP_HOURS:
-                    break
-                pair = (i, j) if i < j else (j, i)
-                ri, rj = find(i), find(j)
-                if ri == rj or pair in compared:
+                if (i, j) in compared or not (items[i].kept or items[j].kept):
                     continue
-                compared.add(pair)
-                if _same_story(features[i], features[j], weight, limits):
+                compared.add((i, j))
+                hi, hj = hours[i], hours[j]
+                if hi is not None and hj is not None and abs(hi - hj) > MAX_GAP_HOURS:
+                    continue
+                both_kept = items[i].kept and items[j].kept
+                if find(i) != find(j) and _same_story(
+                    features[i], features[j], names_df, rare_name, limits, both_kept
+                ):
+                    ri, rj = find(i), find(j)
                     parent[max(ri, rj)] = min(ri, rj)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
         groups[find(i)].append(i)
-    ordered = [sorted(g, key=lambda i: (items[i].published or "~", i)) for g in groups.values()]
+    kept = [g for g in groups.values() if any(items[i].kept for i in g)]
+    ordered = [sorted(g, key=lambda i: _lead_order(items[i], i)) for g in kept]
     ordered.sort(key=lambda g: (items[g[0]].published or "~", g[0]))
     return ordered
+
+
+def _lead_order(item: StoryItem, index: int) -> tuple[bool, bool, str, int]:
+    """The lead of a story is its first publisher among kept articles, never a roundup."""
+    return (item.roundup, not item.kept, item.published or "~", index)
+
+
+def _same_story(
+    a: _Features,
+    b: _Features,
+    names_df: Counter[str],
+    rare_name: int,
+    limits: Thresholds,
+    both_kept: bool,
+) -> bool:
+    if a.title and a.title == b.title:
+        return True
+    if min(a.words, b.words) < MIN_WORDS:
+        return False
+    assert a.vector is not None and b.vector is not None
+    similarity = _cosine(a.vector, b.vector)
+    if any(names_df[name] <= rare_name for name in a.names & b.names):
+        similarity += limits.shared_name
+    return similarity >= (limits.kept if both_kept else limits.joining)

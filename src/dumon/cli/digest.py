@@ -113,6 +113,10 @@ def register(app: typer.Typer) -> None:
         send: Annotated[
             bool, typer.Option("--send", help="Gửi thư (HTML kèm bản chữ) tới danh sách nhận.")
         ] = False,
+        explain: Annotated[
+            bool,
+            typer.Option("--explain", help="Ghi kèm mỗi tin lý do xếp hạng (điểm quan trọng)."),
+        ] = False,
     ) -> None:
         """Điểm tin báo chí: mặc định từ 07:00 hôm qua đến 07:00 hôm nay (giờ Việt Nam).
 
@@ -128,7 +132,7 @@ def register(app: typer.Typer) -> None:
                 fmt = Format.terminal if sys.stdout.isatty() else Format.text
         try:
             desk = resolve_home(ctx.obj.home)
-            digest = make_digest(desk, on=on, since=since, until=until)
+            digest = make_digest(desk, on=on, since=since, until=until, explain=explain)
             content = render(digest, fmt)
             copy = desk.digests_dir / copy_name(digest, fmt)
             _write(copy, content)

@@ -268,6 +268,7 @@ def incident(kept: Found, book: RuleBook, sentences: Sentences, rules: list[str]
     subjects = [(h, t.role) for h, t in kept if h.kind == "subject"]
     subjects += [(h, role) for h, t in kept if h.kind == "unit" for role in ("school", "authority")]
     texts = {t.text for _, t in alert_hits}
+    followups = [h for h, t in kept if h.kind == "signal" and t.role == "followup"]
     severity: dict[str, int] = {}
     told = ""
     for h, t in alert_hits:
@@ -288,6 +289,9 @@ def incident(kept: Found, book: RuleBook, sentences: Sentences, rules: list[str]
         level = book.severity[h.key]
         if "pupil" in needs and near.isdisjoint({"pupil", "school"}):
             level = min(level, 2)  # harm to staff alone: follow, not react today
+        if level == 3 and any(_names_case(f, h, sentences) for f in followups):
+            level = 2  # "vụ học sinh ngộ độc: …": a known case, followed up
+            rules.append(f"'{h.term}' ({h.field}) nhắc lại một vụ đã biết: mức theo dõi (2).")
         severity[h.key] = max(severity.get(h.key, 0), level)
         if not told and level >= 2 and sentences.in_lead(h):
             for s, role in subjects:
@@ -296,6 +300,18 @@ def incident(kept: Found, book: RuleBook, sentences: Sentences, rules: list[str]
                     break
     keys = tuple(severity)
     return Incident(keys, max(severity.values(), default=0), told)
+
+
+CASE_REACH = 40  # "vụ" names a case when the harm word follows it within this many characters
+
+
+def _names_case(followup: Hit, harm: Hit, sentences: Sentences) -> bool:
+    """Whether the harm word is told as a known case: "vụ" a little before it, same sentence."""
+    return (
+        sentences.together(followup, harm)
+        and followup.end <= harm.start
+        and harm.start - followup.end <= CASE_REACH
+    )
 
 
 def scope(kept: Found, ours: bool, rules: list[str]) -> str:
@@ -321,9 +337,10 @@ def scope(kept: Found, ours: bool, rules: list[str]) -> str:
 
 
 def _national_actor(kept: Found) -> str:
-    """A national body (a signal of kind actor, weight 3) named in the title, or ""."""
+    """A national body (a signal of kind actor, weight 2 or 3: the Party centre, the
+    Assembly, the Government, a ministry) named in the title, or ""."""
     for h, t in kept:
-        if h.kind == "signal" and t.role == "actor" and t.severity == 3 and h.field == "title":
+        if h.kind == "signal" and t.role == "actor" and t.severity >= 2 and h.field == "title":
             return h.term
     return ""
 

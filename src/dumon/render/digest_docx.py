@@ -126,7 +126,7 @@ def _story(document, story: parts.StoryLines, number: int) -> None:
     title.bold = True
     if story.byline:
         paragraph.add_run(_x(f" ({story.byline})")).italic = True
-    for text in (story.excerpt, story.tags, story.also_in):
+    for text in (story.excerpt, story.tags, story.also_in, story.why):
         if text:
             _para(document, text, indent=True, after=0)
     if story.url:

@@ -53,7 +53,11 @@ def render_html(digest: Digest) -> str:
     list_open = ""
     section = ""
     for block in parts.blocks(digest):
-        if list_open and (block.kind, list_open) not in (("story", "ol"), ("source", "ul")):
+        if list_open and (block.kind, list_open) not in (
+            ("story", "ol"),
+            ("cut", "ol"),
+            ("source", "ul"),
+        ):
             out.append("</ol>" if list_open == "ol" else "</ul>")
             list_open = ""
         if block.kind == "section":
@@ -103,5 +107,7 @@ def _story(story: parts.StoryLines, *, alert: bool) -> str:
     if story.copies:
         links = ", ".join(_a(outlet, url) for outlet, url in story.copies)
         pieces.append(f'<div class="copies">Đăng lại: {links}</div>')
+    if story.why:
+        pieces.append(f'<div class="why">{escape(story.why)}</div>')
     pieces.append("</li>")
     return "".join(pieces)

@@ -1,11 +1,13 @@
 """The digest as JSON, for other programs: the contract documented in the README.
 
 ``{"window": {"start", "end"}, "stories": [{"title", "url", "outlet", "published", "edu",
-"local", "alert", "severity", "units", "themes", "also_in": [{"outlet", "url"}]}],
-"sources": [{"name", "outlet", "problem" (dead, failed, disabled, silent), "detail",
-"failures", "since"}]}``
+"local", "alert", "severity", "units", "themes", "also_in": [{"outlet", "url"}], "scope",
+"importance", "why"}], "cut": [the same, with "reason" (limit, soft, abroad)],
+"local_alerts": [url], "sources": [{"name", "outlet", "problem" (dead, failed, disabled,
+silent), "detail", "failures", "since"}]}``
 Text is kept as data; characters that could reorder a terminal are written as ``\\uXXXX``.
-"section" (and "group" for local stories) says where the story stands in the digest.
+"section" (and "group" for local stories) says where the story stands in the digest; the
+stories of the appendix "Tin khác" are in "cut" (section "cut"), not in "stories".
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def digest_dict(digest: Digest) -> dict:
         },
         "stories": stories,
         "national_more": digest.national_more,
+        "cut": [dict(_story(c.story, "cut"), reason=c.reason) for c in digest.cut],
+        "local_alerts": [s.url for s in digest.local_alerts],
         "sources": [
             {
                 "name": i.name,
@@ -68,6 +72,9 @@ def _story(story: Story, section: str, group: str | None = None) -> dict:
         "excerpt": story.excerpt,
         "section": section,
         "also_in": [{"outlet": c.outlet, "url": c.url} for c in story.also_in],
+        "scope": story.scope,
+        "importance": story.importance,
+        "why": list(story.why),
     }
     if group is not None:
         out["group"] = group

@@ -63,6 +63,8 @@ def _story(story: parts.StoryLines, number: int) -> list[str]:
     for text in (story.byline, story.excerpt, story.tags):
         if text:
             lines.append(f"   {md_escape(text)}  ")
+    if story.why:
+        lines.append(f"   *{md_escape(story.why)}*  ")
     if story.copies:
         copies = ", ".join(
             f"{md_escape(outlet)} {_link(url)}" if url else md_escape(outlet)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dumon.digest import Digest, SourceIssue, Story
+from dumon.digest import CUT_REASONS, Digest, SourceIssue, Story
 from dumon.render import clean_text, safe_url, time_label, window_label
 
 TITLE = "ĐIỂM TIN BÁO CHÍ"
@@ -19,6 +19,7 @@ SECTIONS = {
     "local": "III. Tin về ngành giáo dục của tỉnh",
     "national": "IV. Tin giáo dục toàn quốc",
     "sources": "V. Nguồn tin",
+    "cut": "Phụ lục: Tin khác (không đưa vào các mục trên)",
 }
 NONE = {
     "alerts": "Không có tin cần lưu ý.",
@@ -60,8 +61,16 @@ def overview(digest: Digest) -> str:
 
 def national_more(digest: Digest) -> str:
     return (
-        f"… và {digest.national_more} tin giáo dục toàn quốc khác." if digest.national_more else ""
+        f"… và {digest.national_more} tin giáo dục toàn quốc khác, liệt kê ở phụ lục Tin khác."
+        if digest.national_more
+        else ""
     )
+
+
+def local_alerts_line(digest: Digest) -> str:
+    """Section III's pointer to the province's incidents, which section II shows."""
+    count = len(digest.local_alerts)
+    return f"{count} tin sự cố của tỉnh ở mục II (Cần lưu ý)." if count else ""
 
 
 @dataclass(frozen=True)
@@ -74,13 +83,14 @@ class StoryLines:
     excerpt: str
     tags: str  # "Cảnh báo: …; Đơn vị: …; Chủ đề: …"
     copies: list[tuple[str, str | None]]  # (outlet, url)
+    why: str = ""  # "Vì sao: …" when the digest explains its ranking
 
     @property
     def also_in(self) -> str:
         return "Đăng lại: " + ", ".join(o for o, _ in self.copies) if self.copies else ""
 
 
-def story_lines(story: Story) -> StoryLines:
+def story_lines(story: Story, *, explain: bool = False) -> StoryLines:
     byline = " · ".join(p for p in (clean_text(story.outlet), time_label(story.published)) if p)
     tags = []
     if story.alerts or story.alert:
@@ -105,6 +115,25 @@ def story_lines(story: Story) -> StoryLines:
         excerpt=clean_text(story.excerpt),
         tags="; ".join(tags),
         copies=copies,
+        why=why_line(story) if explain else "",
+    )
+
+
+def why_line(story: Story) -> str:
+    parts = "; ".join(clean_text(reason) for reason in story.why) or "không có điểm cộng"
+    return f"Vì sao: điểm {story.importance} ({parts})"
+
+
+def cut_line(story: Story, reason: str) -> StoryLines:
+    """A story of the appendix: its title, link and outlet, and why it was left out."""
+    byline = " · ".join(p for p in (clean_text(story.outlet), time_label(story.published)) if p)
+    return StoryLines(
+        title=clean_text(story.title) or "(không có tiêu đề)",
+        url=safe_url(story.url),
+        byline=f"{byline} — {CUT_REASONS.get(reason, reason)}",
+        excerpt="",
+        tags="",
+        copies=[],
     )
 
 
@@ -116,42 +145,57 @@ def source_line(issue: SourceIssue) -> str:
 class Block:
     """One piece of the digest body, in reading order, for a format to lay out."""
 
-    kind: str  # section, group, para, story, source
+    kind: str  # section, group, para, story, source, cut (a line of the appendix)
     text: str = ""
     story: StoryLines | None = None
     number: int = 0
 
 
 def blocks(digest: Digest) -> list[Block]:
-    """Sections I–V (or the empty-window message and section V) as a flat list."""
+    """Sections I–V (or the empty-window message and section V), then the appendix of what
+    was left out, as a flat list."""
     out: list[Block] = []
+    explain = digest.explain
     if digest.empty:
         out.append(Block("para", empty_message(digest)))
     else:
         out += [Block("section", SECTIONS["overview"]), Block("para", overview(digest))]
         out.append(Block("section", SECTIONS["alerts"]))
-        out += _stories(digest.alerts, NONE["alerts"])
+        out += _stories(digest.alerts, NONE["alerts"], explain)
         out.append(Block("section", SECTIONS["local"]))
-        if not digest.local_groups:
+        pointer = local_alerts_line(digest)
+        if pointer:
+            out.append(Block("para", pointer))
+        elif not digest.local_groups:
             out.append(Block("para", NONE["local"]))
         number = 0
         for group in digest.local_groups:
             out.append(Block("group", f"{clean_text(group.name)} ({len(group.stories)})"))
             for story in group.stories:
                 number += 1
-                out.append(Block("story", story=story_lines(story), number=number))
+                lines = story_lines(story, explain=explain)
+                out.append(Block("story", story=lines, number=number))
         out.append(Block("section", SECTIONS["national"]))
-        out += _stories(digest.national, NONE["national"])
+        out += _stories(digest.national, NONE["national"], explain)
         if digest.national_more:
             out.append(Block("para", national_more(digest)))
     out.append(Block("section", SECTIONS["sources"]))
     if not digest.sources:
         out.append(Block("para", NONE["sources"]))
     out += [Block("source", source_line(issue)) for issue in digest.sources]
+    if digest.cut:
+        out.append(Block("section", SECTIONS["cut"]))
+        out += [
+            Block("cut", story=cut_line(c.story, c.reason), number=i)
+            for i, c in enumerate(digest.cut, 1)
+        ]
     return out
 
 
-def _stories(stories: tuple[Story, ...], none: str) -> list[Block]:
+def _stories(stories: tuple[Story, ...], none: str, explain: bool) -> list[Block]:
     if not stories:
         return [Block("para", none)]
-    return [Block("story", story=story_lines(s), number=i) for i, s in enumerate(stories, 1)]
+    return [
+        Block("story", story=story_lines(s, explain=explain), number=i)
+        for i, s in enumerate(stories, 1)
+    ]

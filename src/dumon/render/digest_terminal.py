@@ -54,6 +54,8 @@ def _story(story: parts.StoryLines, number: int, alert: bool) -> Padding:
         details.append(Text(story.tags, style="red" if alert else "cyan"))
     if story.also_in:
         details.append(Text(story.also_in, style="dim"))
+    if story.why:
+        details.append(Text(story.why, style="italic"))
     if story.url:
         details.append(Text(story.url, style=Style(dim=True, link=story.url)))
     return Padding(Group(title, Padding(Group(*details), (0, 0, 0, 4))), (0, 0, 1, 0))

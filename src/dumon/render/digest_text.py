@@ -39,7 +39,7 @@ def _story(story: parts.StoryLines, number: int) -> list[str]:
     head = f"{number:>2}. "
     pad = " " * len(head)
     out = textwrap.wrap(story.title, WIDTH, initial_indent=head, subsequent_indent=pad)
-    for text in (story.byline, story.excerpt, story.tags, story.also_in):
+    for text in (story.byline, story.excerpt, story.tags, story.also_in, story.why):
         if text:
             out += textwrap.wrap(text, WIDTH, initial_indent=pad, subsequent_indent=pad)
     if story.url:
