@@ -2,7 +2,8 @@
 
 Reuses the store built by ``bench/build_store.py`` (default /tmp/dumon-bench/dumon.db, or
 --db / $DUMON_BENCH_DB); it only reads it. For several mornings it prints the window's size
-and the median of: the bare window query (baseline), clustering, the whole ``build_digest``
+and the median of: the window query (every article of the window: all take part in
+clustering), clustering, the whole ``build_digest``
 (query + stories + sections + sources) and rendering text and HTML.
 
     python bench/build_store.py --n 1000000 --desk /tmp/dumon-bench   # once
@@ -19,7 +20,15 @@ import time
 from pathlib import Path
 
 from dumon import store
-from dumon.digest import build_digest, build_stories, resolve_window, window_articles
+from dumon.digest import (
+    NO_EDITORIAL,
+    article_marks,
+    build_digest,
+    build_stories,
+    is_relevant,
+    resolve_window,
+    window_articles,
+)
 from dumon.render.digest_html import render_html
 from dumon.render.digest_text import render_text
 
@@ -54,7 +63,7 @@ def main() -> int:
     total = db.execute("select max(id) from articles").fetchone()[0]
     print(f"store {path}: ~{total:,} articles; median of {args.repeat} runs per morning")
     print(
-        f"{'morning':<12}{'window':>8}{'relevant':>10}{'stories':>9}{'query':>9}"
+        f"{'morning':<12}{'window':>8}{'articles':>10}{'stories':>9}{'query':>9}"
         f"{'cluster':>9}{'digest':>9}{'text':>8}{'html':>8}"
     )
     worst = 0.0
@@ -65,7 +74,10 @@ def main() -> int:
             [window.start_iso, window.end_iso],
         ).fetchone()[0]
         q, rows = _median(lambda w=window: window_articles(db, w), args.repeat)
-        c, stories = _median(lambda r=rows: build_stories(r, names={}, alerts={}), args.repeat)
+        marks = article_marks(db, [r["id"] for r in rows if is_relevant(r)])
+        c, stories = _median(
+            lambda r=rows, m=marks: build_stories(r, editorial=NO_EDITORIAL, marks=m), args.repeat
+        )
         d, digest = _median(lambda w=window: build_digest(db, w), args.repeat)
         t, _ = _median(lambda g=digest: render_text(g), args.repeat)
         h, _ = _median(lambda g=digest: render_html(g), args.repeat)

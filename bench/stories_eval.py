@@ -79,7 +79,12 @@ def main() -> int:
         ]
         right = sum(1 for a, b in same if story_of[a] == story_of[b])
         ok = sum(1 for a, b in together if group.get(a, a) == group.get(b, b))
-        totals = [totals[0] + right, totals[1] + len(same), totals[2] + ok, totals[3] + len(together)]
+        totals = [
+            totals[0] + right,
+            totals[1] + len(same),
+            totals[2] + ok,
+            totals[3] + len(together),
+        ]
         print(f"{ref['date']}: recall {right}/{len(same)}, precision {ok}/{len(together)}")
         if args.show:
             title = {o["id"]: o.get("title") or "" for o in items}

@@ -12,6 +12,11 @@ from dumon.cli import app
 from dumon.digest import Editorial, build_digest, make_excerpt, resolve_window
 from dumon.errors import QueryError
 from dumon.models import SourceOutcome
+from dumon.ranking import Signal
+from dumon.render.digest_html import render_html
+from dumon.render.digest_json import render_json
+from dumon.render.digest_markdown import render_markdown
+from dumon.render.digest_text import render_text
 from dumon.settings import Settings
 from dumon.vntime import VN_TZ
 from support.store import Doc, add_run, add_source, make_store, vn  # noqa: F401
@@ -462,3 +467,163 @@ def test_cli_terminal_format_prints_the_sections(make_store):
     assert result.exit_code == 0, result.output
     assert "IV. Tin giáo dục toàn quốc" in result.stdout
     assert "Tin [bold]thử[/bold]" in result.stdout
+
+
+# --------------------------------------------------------------- what the reader is shown
+
+BOOK = Editorial(
+    {},
+    {
+        "bo-gddt": Signal("Bộ GDĐT", "actor", 3),
+        "van-ban": Signal("Văn bản, chính sách", "act", 2),
+        "quang-cao": Signal("Quảng cáo, tài trợ", "soft", 2),
+        "tong-hop": Signal("Bản tin tổng hợp", "roundup", 1),
+    },
+    roundups=("xem nhanh",),
+)
+
+
+def national(title, outlet="Dân trí", when="2026-11-27 09:00", **kw):
+    return Doc(title, outlet, when, themes=("chung",), **kw)
+
+
+def test_national_stories_are_ranked_by_who_acts_and_explained(make_store):
+    db = make_store(
+        [
+            national("Học sinh một trường ở Cà Mau trồng cây xanh", scope="province"),
+            national(
+                "Bộ GDĐT ban hành thông tư mới về đánh giá học sinh",
+                signals=(("bo-gddt", "title"), ("van-ban", "title")),
+            ),
+            national("Nhiều địa phương chuẩn bị khai giảng năm học mới"),
+        ]
+    )
+    digest = build_digest(db, morning(), editorial=BOOK, explain=True)
+    titles = [s.title for s in digest.national]
+    assert titles[0] == "Bộ GDĐT ban hành thông tư mới về đánh giá học sinh"
+    assert titles[-1] == "Học sinh một trường ở Cà Mau trồng cây xanh"  # one province only
+    lead = digest.national[0]
+    assert "Bộ GDĐT ở tiêu đề +6" in lead.why and lead.importance > digest.national[1].importance
+    text = render_text(digest)
+    assert "Vì sao: điểm" in text and "Bộ GDĐT ở tiêu đề +6" in text
+
+
+def test_what_the_limit_leaves_out_is_listed_with_links_in_every_format(make_store):
+    titles = (
+        "Đại học Cần Thơ mở ngành kỹ thuật biển",
+        "Thủ khoa khối A năm nay là nữ sinh vùng cao",
+        "Giáo viên vùng lũ nhận quà từ bạn đọc",
+        "Khai trương thư viện xanh cho học sinh tiểu học",
+        "Sinh viên sư phạm thực tập tại trường dân tộc nội trú",
+    )
+    docs = [national(title) for title in titles]
+    digest = build_digest(
+        make_store(docs), morning(), editorial=BOOK, settings=Settings(national_limit=3)
+    )
+    assert len(digest.national) == 3 and digest.national_more == 2
+    assert [c.reason for c in digest.cut] == ["limit", "limit"]
+    left_out = {c.story.title for c in digest.cut}
+    for rendered in (render_text(digest), render_markdown(digest), render_html(digest)):
+        assert "Phụ lục: Tin khác" in rendered
+        assert all(title in rendered for title in left_out)
+    data = json.loads(render_json(digest))
+    assert {c["title"] for c in data["cut"]} == left_out
+    assert all(c["section"] == "cut" and c["url"] for c in data["cut"])
+    assert not left_out & {s["title"] for s in data["stories"]}
+
+
+def test_advertorials_and_stories_abroad_are_not_shown_but_listed(make_store):
+    db = make_store(
+        [
+            national("Trường quốc tế X tặng học bổng đến 100%", signals=(("quang-cao", "title"),)),
+            national("Học sinh Nhật Bản đi học bằng tàu điện", scope="abroad"),
+            national("Bộ GDĐT hướng dẫn năm học mới", signals=(("bo-gddt", "title"),)),
+        ]
+    )
+    digest = build_digest(db, morning(), editorial=BOOK)
+    assert [s.title for s in digest.national] == ["Bộ GDĐT hướng dẫn năm học mới"]
+    assert {(c.story.title, c.reason) for c in digest.cut} == {
+        ("Trường quốc tế X tặng học bổng đến 100%", "soft"),
+        ("Học sinh Nhật Bản đi học bằng tàu điện", "abroad"),
+    }
+
+
+def test_a_roundup_joins_the_story_it_leads_with(make_store):
+    db = make_store(
+        [
+            Doc(
+                "Cho thôi chức chủ tịch hội đồng Trường THPT Tô Hiến Thành sau clip phản cảm",
+                "Thanh Niên",
+                "2026-11-27 10:00",
+                summary="Hội đồng trường THPT Tô Hiến Thành họp, cho thôi chức ông Nguyễn Văn Đạt.",
+                units=(SO,),
+                alerts=("giao-vien",),
+                severity=2,
+            ),
+            Doc(
+                "Xem nhanh 20h: Thôi chức chủ tịch hội đồng Trường Tô Hiến Thành | Giá vàng tăng",
+                "Thanh Niên",
+                "2026-11-27 20:00",
+                summary="Xem nhanh 20h có: Cho thôi chức chủ tịch hội đồng Trường THPT Tô Hiến "
+                "Thành đối với ông Nguyễn Văn Đạt; giá vàng tăng mạnh; bão số 15.",
+                edu=False,
+            ),
+        ]
+    )
+    digest = build_digest(db, morning(), editorial=BOOK)
+    (story,) = digest.stories
+    assert story.title.startswith("Cho thôi chức")  # the roundup is never the lead
+    assert [c.outlet for c in story.also_in] == ["Thanh Niên"]
+
+
+def test_a_copy_the_matcher_did_not_keep_joins_the_story_it_copies(make_store):
+    db = make_store(
+        [
+            national(
+                "Hai học sinh lớp 3 ở Quảng Trị đuối nước khi tắm suối",
+                outlet="Thanh Niên",
+                summary="Hai em học sinh lớp 3 đuối nước tử vong khi tắm suối Đakrông chiều qua.",
+            ),
+            Doc(  # a rewrite the matcher did not keep ("em nhỏ", not "học sinh")
+                "Hai em nhỏ lớp 3 ở Quảng Trị chết đuối khi tắm suối",
+                "Tuổi Trẻ",
+                "2026-11-27 11:00",
+                summary="Hai em nhỏ lớp 3 đuối nước tử vong khi tắm suối Đakrông chiều qua.",
+                edu=False,
+            ),
+            Doc("Giá xăng giảm mạnh từ chiều nay", "VnExpress", "2026-11-27 15:00", edu=False),
+        ]
+    )
+    digest = build_digest(db, morning(), editorial=BOOK)
+    (story,) = digest.stories
+    assert [c.outlet for c in story.also_in] == ["Tuổi Trẻ"]
+    assert digest.overview.articles == 1  # the overview counts what the matcher kept
+
+
+def test_a_local_incident_carried_by_two_outlets_is_urgent(make_store):
+    incident = dict(units=(SO,), alerts=("bao-luc",), severity=2)
+    db = make_store(
+        [
+            Doc(
+                "Học sinh Nghĩa Hưng bị đánh hội đồng, Sở vào cuộc",
+                "VnExpress",
+                "2026-11-27 09:00",
+                **incident,
+            ),
+            Doc(
+                "Sở vào cuộc vụ học sinh Nghĩa Hưng bị đánh hội đồng",
+                "Tuổi Trẻ",
+                "2026-11-27 10:00",
+                **incident,
+            ),
+        ]
+    )
+    (story,) = build_digest(db, morning(), editorial=BOOK).alerts
+    assert story.local and story.severity == 3
+
+
+def test_section_three_points_to_the_local_incidents_of_section_two(make_store):
+    digest = build_digest(_day_store(make_store), morning())
+    text = render_text(digest)
+    section_three = text.split("III. Tin về ngành giáo dục của tỉnh")[1].split("IV.")[0]
+    assert "2 tin sự cố của tỉnh ở mục II" in section_three

@@ -98,3 +98,69 @@ def test_short_generic_titles_merge_only_when_identical():
 
 def test_empty_input_gives_no_stories():
     assert cluster_stories([]) == []
+
+
+def _day(*items: StoryItem, filler: int = 60) -> list[StoryItem]:
+    """The items among a day of unrelated news, as a digest clusters them (rarity is weighed
+    over the whole window)."""
+    topics = ("giá vàng", "bão số", "bóng đá", "chứng khoán", "xăng dầu", "thời tiết")
+    others = [
+        StoryItem(f"Tin {topics[n % 6]} số {n}: diễn biến mới nhất hôm nay {n}", kept=False)
+        for n in range(filler)
+    ]
+    return [*items, *others]
+
+
+def test_follow_ups_naming_the_same_rare_person_join():
+    items = _day(
+        StoryItem(
+            "Cho thôi chức chủ tịch hội đồng trường đối với ông Nguyễn Văn Đạt",
+            "Hội đồng Trường THPT Tô Hiến Thành thống nhất cho thôi chức ông Nguyễn Văn Đạt.",
+            "Thanh Niên",
+            "2026-11-11T09:00:00+07:00",
+        ),
+        StoryItem(
+            "Cho thôi việc chủ tịch Hội đồng trường sau video thân mật",
+            "Ông Nguyễn Văn Đạt, Chủ tịch Hội đồng trường THPT Tô Hiến Thành, bị buộc thôi việc.",
+            "VnExpress",
+            "2026-11-11T10:00:00+07:00",
+        ),
+    )
+    assert [0, 1] in cluster_stories(items)
+
+
+def test_an_article_not_kept_joins_a_kept_story_but_never_makes_one():
+    copy = StoryItem(
+        "Hai học sinh lớp 3 chết đuối khi tắm suối Đakrông",
+        "Hai học sinh lớp 3 tử vong khi tắm suối Đakrông chiều qua.",
+        "Tuổi Trẻ",
+        "2026-02-12T10:00:00+07:00",
+        kept=False,
+    )
+    kept = StoryItem(
+        "Tắm suối, hai học sinh lớp 3 đuối nước tử vong",
+        "Hai học sinh lớp 3 đuối nước tử vong khi tắm suối Đakrông chiều qua.",
+        "Thanh Niên",
+        "2026-02-12T09:00:00+07:00",
+    )
+    stories = cluster_stories(_day(kept, copy))
+    assert [0, 1] in stories
+    assert all(any(i == 0 for i in story) for story in stories)  # only the kept one's story
+
+
+def test_a_roundup_is_read_by_its_first_item():
+    story = StoryItem(
+        "Khởi tố hiệu trưởng Trường cao đẳng Du lịch vụ ăn chặn tiền của sinh viên",
+        "Hiệu trưởng bị khởi tố vì ăn chặn tiền hỗ trợ sinh viên tham gia diễu binh A80.",
+        "Tuổi Trẻ",
+        "2025-12-16T09:00:00+07:00",
+    )
+    roundup = StoryItem(
+        "Xem nhanh 12h: Khởi tố hiệu trưởng ăn chặn tiền A80 | Giá vàng lập đỉnh | Bão số 15",
+        "Xem nhanh 12h có: Khởi tố hiệu trưởng ăn chặn tiền của sinh viên; giá vàng; bão.",
+        "Thanh Niên",
+        "2025-12-16T12:00:00+07:00",
+        roundup=True,
+    )
+    stories = cluster_stories(_day(roundup, story))
+    assert [1, 0] in stories  # joined, and never the lead

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from dumon.textnorm import fold, normalize
+from dumon.textnorm import fold
 
 # Function syllables of Vietnamese headlines (folded): they carry no topic.
 # fmt: off
@@ -40,6 +40,7 @@ LEAD_TOKENS = 60  # the lead is enough; long bodies would blur the signal
 MAX_GAP_HOURS = 72  # copies and follow-ups of one story appear within a few days
 NAME_DF = 6  # a proper name in at most this many of the window's articles is rare…
 NAME_SHARE = 20  # …and in at most one in this many of them (a handful of articles: two)
+SAMPLE = 1500  # articles not kept that weigh words in a long window (all of them in a day's)
 BLOCK_DF = 40  # features shared by more articles than this do not propose pairs
 SMOOTH = 100  # added to the count of articles when weighing words: a few articles weigh alike
 MIN_WORDS = 3  # an article with fewer distinct words is too generic to join by similarity
@@ -47,6 +48,7 @@ MIN_WORDS = 3  # an article with fewer distinct words is too generic to join by 
 # Proper names: two or more capitalised words in a row ("Tô Hiến Thành", "Steve Jobs").
 _NAME_RE = re.compile(r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹđ]*(?:[ \t]+|$)){2,}")
 _ROUNDUP_CUT = re.compile(r"\s[|;]\s")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,15 @@ class _Features:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in fold(normalize(text)).split() if w not in STOPWORDS and not w.isdigit()]
+    """The accent-folded words, lower case, without function words and numbers (folding
+    removes the tone marks, so the tone style needs no normalising)."""
+    return [w for w in _LETTERS.findall(fold(text).lower()) if w not in STOPWORDS]
 
 
 def _names(text: str) -> frozenset[str]:
     found = set()
     for match in _NAME_RE.finditer(text):
-        words = fold(normalize(match.group())).split()
+        words = _LETTERS.findall(fold(match.group()).lower())
         if len(words) >= 2:
             found.add(" ".join(words))
     return frozenset(found)
@@ -107,9 +111,8 @@ def _features(item: StoryItem) -> _Features:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(k, 0.0) for k, x in a.items())
+    """Of two unit vectors; the shared keys are found by the set machinery, in C."""
+    return sum(a[k] * b[k] for k in a.keys() & b.keys())
 
 
 def _hours(published: str) -> float | None:
@@ -127,20 +130,31 @@ def cluster_stories(
     Every group holds at least one kept item (the others are left out); groups are returned
     in the order of their leads' publication time."""
     limits = limits or Thresholds()
-    features = [_features(item) for item in items]
     n = len(items)
+    features = _weighable(items)
     df: Counter[str] = Counter()
     names_df: Counter[str] = Counter()
-    for f in features:
-        df.update(f.counts.keys())
-        names_df.update(f.names)
+    others = [i for i in range(n) if not items[i].kept]
+    scale = len(others) / max(1, sum(1 for i in others if i in features))
+    for i, f in features.items():
+        share = 1.0 if items[i].kept else scale
+        for key in f.counts:
+            df[key] += share
+        for name in f.names:
+            names_df[name] += share
     weight = {k: math.log((n + SMOOTH) / (c + 0.5)) for k, c in df.items()}
-    for f in features:
-        vector = {k: c * weight[k] for k, c in f.counts.items()}
-        norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
-        f.vector = {k: x / norm for k, x in vector.items()}
-
+    unseen = math.log((n + SMOOTH) / 1.5)  # a word the sample did not hold is rare
     rare_name = max(2, min(NAME_DF, n // NAME_SHARE))
+    # In a long window the others only weigh words: a month's view does without their copies.
+    joining = len(features) == n
+
+    def vector(f: _Features) -> dict[str, float]:
+        if f.vector is None:
+            raw = {k: c * weight.get(k, unseen) for k, c in f.counts.items()}
+            norm = math.sqrt(sum(x * x for x in raw.values())) or 1.0
+            f.vector = {k: x / norm for k, x in raw.items()}
+        return f.vector
+
     hours = [_hours(item.published) for item in items]
     parent = list(range(n))
 
@@ -150,9 +164,11 @@ def cluster_stories(
             i = parent[i]
         return i
 
-    # Pairs worth comparing: a rare word pair or a rare name in common.
+    # Pairs worth comparing: a rare word pair or a rare name in common, one of them kept.
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(features):
+    for i, f in sorted(features.items()):
+        if not (joining or items[i].kept):
+            continue
         for key in f.counts:
             if " " in key and df[key] <= BLOCK_DF:
                 postings[key].append(i)
@@ -161,19 +177,29 @@ def cluster_stories(
                 postings["\0" + name].append(i)
     compared: set[tuple[int, int]] = set()
     for members in postings.values():
-        if len(members) < 2:
+        kept = [i for i in members if items[i].kept]
+        if not kept or len(members) < 2:
             continue
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if (i, j) in compared or not (items[i].kept or items[j].kept):
+        for i in kept:
+            for j in members:
+                pair = (i, j) if i < j else (j, i)
+                if i == j or pair in compared:
                     continue
-                compared.add((i, j))
+                compared.add(pair)
                 hi, hj = hours[i], hours[j]
                 if hi is not None and hj is not None and abs(hi - hj) > MAX_GAP_HOURS:
                     continue
-                both_kept = items[i].kept and items[j].kept
-                if find(i) != find(j) and _same_story(
-                    features[i], features[j], names_df, rare_name, limits, both_kept
+                if find(i) == find(j):
+                    continue
+                a, b = features[i], features[j]
+                if _same_story(
+                    a,
+                    b,
+                    _cosine(vector(a), vector(b)),
+                    names_df,
+                    rare_name,
+                    limits,
+                    items[i].kept and items[j].kept,
                 ):
                     ri, rj = find(i), find(j)
                     parent[max(ri, rj)] = min(ri, rj)
@@ -187,6 +213,17 @@ def cluster_stories(
     return ordered
 
 
+def _weighable(items: Sequence[StoryItem]) -> dict[int, _Features]:
+    """The features of the kept items and of the others that weigh words: all of them in a
+    day's window (and they may join a kept story); in a long one (a month), an even sample
+    of ``SAMPLE`` others, whose counts then stand for all: the weights barely move, the cost
+    of a month's digest does."""
+    others = [i for i, item in enumerate(items) if not item.kept]
+    step = max(1, math.ceil(len(others) / SAMPLE))
+    chosen = {i for i, item in enumerate(items) if item.kept} | set(others[::step])
+    return {i: _features(items[i]) for i in sorted(chosen)}
+
+
 def _lead_order(item: StoryItem, index: int) -> tuple[bool, bool, str, int]:
     """The lead of a story is its first publisher among kept articles, never a roundup."""
     return (item.roundup, not item.kept, item.published or "~", index)
@@ -195,6 +232,7 @@ def _lead_order(item: StoryItem, index: int) -> tuple[bool, bool, str, int]:
 def _same_story(
     a: _Features,
     b: _Features,
+    similarity: float,
     names_df: Counter[str],
     rare_name: int,
     limits: Thresholds,
@@ -204,8 +242,6 @@ def _same_story(
         return True
     if min(a.words, b.words) < MIN_WORDS:
         return False
-    assert a.vector is not None and b.vector is not None
-    similarity = _cosine(a.vector, b.vector)
     if any(names_df[name] <= rare_name for name in a.names & b.names):
         similarity += limits.shared_name
     return similarity >= (limits.kept if both_kept else limits.joining)

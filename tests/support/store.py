@@ -9,7 +9,8 @@ Usage::
 
 `Doc.when` is Vietnam time ("YYYY-MM-DD HH:MM"); None stores no publication time, so the
 article counts by the time it was first seen (`seen`). Units/themes/alerts make the matcher's
-verdict: units → local, themes → edu, alerts → alert (with a hit per alert key).
+verdict: units → local, themes → edu, alerts → alert (with a hit per alert key); signals are
+the ranking signals found (a hit each) and scope where the story happens.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Doc:
     local: bool | None = None
     source: str | None = None
     seen: str | None = None  # first_seen, Vietnam time; defaults to `when`
+    signals: tuple[tuple[str, str], ...] = ()  # ranking signals found: (key, field)
+    scope: str = ""
 
 
 def vn(text: str) -> datetime:
@@ -68,15 +71,19 @@ def article_of(doc: Doc) -> Article:
 def match_of(doc: Doc) -> MatchResult:
     hits = tuple(Hit("alert", key, key, "title", 0, 1) for key in doc.alerts)
     hits += tuple(Hit("unit", u, u, "title", 0, 1) for u in doc.units)
+    hits += tuple(Hit("signal", key, key, field, 0, 1) for key, field in doc.signals)
+    edu = bool(doc.themes or doc.units) if doc.edu is None else doc.edu
+    local = bool(doc.units) if doc.local is None else doc.local
     return MatchResult(
-        edu=bool(doc.themes or doc.units) if doc.edu is None else doc.edu,
-        local=bool(doc.units) if doc.local is None else doc.local,
+        edu=edu,
+        local=local,
         alert=bool(doc.alerts),
         units=doc.units,
         themes=doc.themes,
         alerts=doc.alerts,
         severity=doc.severity,
         hits=hits,
+        scope=doc.scope or ("local" if local else "national" if edu else ""),
     )
 
 

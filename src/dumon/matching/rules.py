@@ -291,7 +291,7 @@ def incident(kept: Found, book: RuleBook, sentences: Sentences, rules: list[str]
             level = min(level, 2)  # harm to staff alone: follow, not react today
         if level == 3 and any(_names_case(f, h, sentences) for f in followups):
             level = 2  # "vụ học sinh ngộ độc: …": a known case, followed up
-            rules.append(f"'{h.term}' ({h.field}) nhắc lại một vụ đã biết: mức theo dõi (2).")
+            rules.append(f"'{h.key}': nhắc lại một vụ đã biết, mức theo dõi (2).")
         severity[h.key] = max(severity.get(h.key, 0), level)
         if not told and level >= 2 and sentences.in_lead(h):
             for s, role in subjects:
