@@ -570,7 +570,8 @@ def load_editorial(desk: Desk) -> Editorial:
     except DumonError as error:
         log.warning("keywords not loaded for the digest: %s", error.message)
         return NO_EDITORIAL
-    names = {entry.key: entry.name for entry in (*profile.themes, *profile.alerts)}
+    names = {theme.key: theme.name for theme in profile.themes}
+    names.update({alert.key: alert.name for alert in profile.alerts})
     signals = {s.key: Signal(s.name, s.kind, s.weight) for s in profile.signals}
     roundups = tuple(
         normalize(term) for s in profile.signals if s.kind == "roundup" for term in s.terms

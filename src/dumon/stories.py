@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,8 +106,8 @@ def _features(item: StoryItem) -> _Features:
     for words in (title_words, lead_words):
         counts.update(words)
         counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    words = len(set(title_words) | set(lead_words))
-    return _Features(counts, _names(f"{title} . {lead}"), " ".join(title_words), words)
+    distinct = len(set(title_words) | set(lead_words))
+    return _Features(counts, _names(f"{title} . {lead}"), " ".join(title_words), distinct)
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -132,8 +132,8 @@ def cluster_stories(
     limits = limits or Thresholds()
     n = len(items)
     features = _weighable(items)
-    df: Counter[str] = Counter()
-    names_df: Counter[str] = Counter()
+    df: dict[str, float] = defaultdict(float)
+    names_df: dict[str, float] = defaultdict(float)
     others = [i for i in range(n) if not items[i].kept]
     scale = len(others) / max(1, sum(1 for i in others if i in features))
     for i, f in features.items():
@@ -157,6 +157,7 @@ def cluster_stories(
 
     hours = [_hours(item.published) for item in items]
     parent = list(range(n))
+    members_of = {i: [i] for i in range(n)}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -177,10 +178,10 @@ def cluster_stories(
                 postings["\0" + name].append(i)
     compared: set[tuple[int, int]] = set()
     for members in postings.values():
-        kept = [i for i in members if items[i].kept]
-        if not kept or len(members) < 2:
+        kept_members = [i for i in members if items[i].kept]
+        if not kept_members or len(members) < 2:
             continue
-        for i in kept:
+        for i in kept_members:
             for j in members:
                 pair = (i, j) if i < j else (j, i)
                 if i == j or pair in compared:
@@ -202,7 +203,11 @@ def cluster_stories(
                     items[i].kept and items[j].kept,
                 ):
                     ri, rj = find(i), find(j)
-                    parent[max(ri, rj)] = min(ri, rj)
+                    if not _cohesive(members_of[ri], members_of[rj], features, vector):
+                        continue
+                    root, other = min(ri, rj), max(ri, rj)
+                    parent[other] = root
+                    members_of[root] += members_of.pop(other)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(n):
@@ -211,6 +216,23 @@ def cluster_stories(
     ordered = [sorted(g, key=lambda i: _lead_order(items[i], i)) for g in kept]
     ordered.sort(key=lambda g: (items[g[0]].published or "~", g[0]))
     return ordered
+
+
+COHESION = 0.2  # two stories merge only when their articles are this close on average
+
+
+def _cohesive(
+    a: list[int],
+    b: list[int],
+    features: dict[int, _Features],
+    vector: Callable[[_Features], dict[str, float]],
+) -> bool:
+    """Whether two stories about to merge are close as wholes, not only by one pair: single
+    links chain a day's many khai giảng stories into one."""
+    if len(a) == 1 and len(b) == 1:
+        return True
+    total = sum(_cosine(vector(features[i]), vector(features[j])) for i in a for j in b)
+    return total / (len(a) * len(b)) >= COHESION
 
 
 def _weighable(items: Sequence[StoryItem]) -> dict[int, _Features]:
@@ -233,7 +255,7 @@ def _same_story(
     a: _Features,
     b: _Features,
     similarity: float,
-    names_df: Counter[str],
+    names_df: dict[str, float],
     rare_name: int,
     limits: Thresholds,
     both_kept: bool,
