@@ -97,13 +97,23 @@ EXTRA = {
             kind: actor
             weight: 1
             terms: ["Chủ tịch UBND"]
+          - key: bo-nganh
+            name: "Bộ, ngành khác"
+            kind: actor
+            weight: 2
+            terms: ["Bộ Y tế"]
+          - key: van-ban
+            name: "Văn bản"
+            kind: act
+            weight: 2
+            terms: ["lộ trình", "biên chế"]
     """,
     "sport.yaml": """
         exclusions:
           - key: the-thao
             name: "Thể thao"
             terms: ["bóng đá", "cầu thủ"]
-            cancels: [edu, alert]
+            cancels: [edu]
             scope: article
             fields: [title]
     """,
@@ -248,3 +258,14 @@ def test_a_sport_headline_is_not_an_education_story_but_a_sport_word_in_the_text
 def test_a_national_body_deciding_about_the_sector_makes_an_education_story(matcher):
     assert judge(matcher, "Thủ tướng: ưu tiên đất dôi dư cho lớp học").edu
     assert not judge(matcher, "Chủ tịch UBND: ưu tiên đất dôi dư cho lớp học").edu
+
+
+def test_another_ministry_makes_an_education_story_only_with_an_act_of_policy(matcher):
+    assert judge(matcher, "Bộ Y tế công bố lộ trình biên chế cho lớp học bán trú").edu
+    assert not judge(matcher, "Bộ Y tế khen thưởng cán bộ dạy lớp học sơ cứu").edu
+
+
+def test_a_pupils_death_at_play_is_not_sport_news(matcher):
+    result = judge(matcher, "Học sinh tử vong khi chơi bóng đá ở sân nhà văn hóa")
+    assert result.edu and result.alert and result.severity == 3
+    assert not judge(matcher, "Học sinh giành cúp bóng đá cấp tỉnh").edu

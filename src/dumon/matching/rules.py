@@ -176,7 +176,9 @@ def decide(
     where = scope(kept, bool(kept_units or anchors), rules)
     if not edu and found_incident.told and where != "abroad":
         edu, why = True, found_incident.told
-    if edu and cancel_edu and not kept_units:
+    grave = bool(found_incident.told) and found_incident.severity == 3
+    if edu and cancel_edu and not kept_units and not grave:
+        # ("Nam sinh lớp 6 tử vong khi chơi bóng đá" stays: a pupil's death is not sport news)
         edu, why = False, f"loại trừ '{cancel_edu}' cho biết đây không phải tin giáo dục"
     rules.append(f"edu: {'có' if edu else 'không'} — {why}.")
 
@@ -337,10 +339,13 @@ def scope(kept: Found, ours: bool, rules: list[str]) -> str:
 
 
 def _national_actor(kept: Found) -> str:
-    """A national body (a signal of kind actor, weight 2 or 3: the Party centre, the
-    Assembly, the Government, a ministry) named in the title, or ""."""
-    for h, t in kept:
-        if h.kind == "signal" and t.role == "actor" and t.severity >= 2 and h.field == "title":
+    """A national body acting in the title, or "": the Party centre, the Assembly, the
+    Government, the Ministry (actors of weight 3), or another ministry (weight 2) with an act
+    of policy in the title too ("Bộ Nội vụ: lộ trình bổ sung biên chế giáo dục")."""
+    titled = [(h, t) for h, t in kept if h.kind == "signal" and h.field == "title"]
+    acting = any(t.role == "act" and t.severity >= 2 for _, t in titled)
+    for h, t in titled:
+        if t.role == "actor" and (t.severity == 3 or (t.severity == 2 and acting)):
             return h.term
     return ""
 
