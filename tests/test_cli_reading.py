@@ -112,9 +112,11 @@ def test_search_filters_from_the_command_line(run):
 
 
 def test_search_without_a_database_says_what_to_do(tmp_path):
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["--home", str(tmp_path), "search", "x"])
     assert result.exit_code == 2
     assert "dumon scan" in result.stderr
+    assert not (tmp_path / "dumon.db").exists()
 
 
 def test_report_terminal_text(run):
