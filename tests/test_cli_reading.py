@@ -47,7 +47,9 @@ def test_search_json_contract(run):
             "snippet",
             "units",
             "themes",
+            "theme_keys",
             "alert",
+            "accentless",
         }
         assert isinstance(row["units"], list) and isinstance(row["alert"], bool)
     special = next(r for r in rows if "script" in r["title"])
@@ -124,8 +126,9 @@ def test_report_terminal_text(run):
     assert result.exit_code == 0
     out = result.output
     assert "năm học 2025-2026" in out
-    assert "7 bài; 5 bài về địa phương; 2 bài cần lưu ý (28,6%)" in out
-    assert "Sở Giáo dục và Đào tạo tỉnh Ninh Bình" in out and "█" in out
+    assert "7 tin giáo dục (trong 7 bài đã đọc); 5 tin về địa phương (71,4%); 2 tin" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "Sở Giáo dục và Đào tạo tỉnh Ninh" in out and "█" in out
 
 
 def test_report_json_and_unit(run):
