@@ -191,9 +191,9 @@ def test_export_jsonl_to_stdout_and_csv_to_file(run, tmp_path):
     target = tmp_path / "x.csv"
     result = run("export", "--format", "csv", "-o", str(target))
     assert result.exit_code == 0
-    with target.open(encoding="utf-8", newline="") as handle:
+    with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 9
+    assert len(rows) == 9 and list(rows[0])[0] == "id"
     assert run("export", "--format", "xml").exit_code == 2
 
 
