@@ -49,9 +49,7 @@ def _folded_words(text: str) -> list[str]:
 
 def adjacent(hit: search.SearchHit, db, words: list[str]) -> bool:
     """The article's text holds the words side by side, in order (accent-folded)."""
-    row = db.execute(
-        "select title, summary, body from articles where id = ?", [hit.id]
-    ).fetchone()
+    row = db.execute("select title, summary, body from articles where id = ?", [hit.id]).fetchone()
     text = _folded_words(" ".join(filter(None, row)))
     n = len(words)
     return any(text[i : i + n] == words for i in range(len(text) - n + 1))

@@ -52,9 +52,7 @@ class Desk:
     @property
     def is_desk(self) -> bool:
         """Whether the folder holds any of a desk's files (configuration or database)."""
-        return (
-            self.sources_path.is_file() or self.keywords_dir.is_dir() or self.db_path.is_file()
-        )
+        return self.sources_path.is_file() or self.keywords_dir.is_dir() or self.db_path.is_file()
 
     @property
     def cache_dir(self) -> Path:

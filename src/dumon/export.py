@@ -60,8 +60,7 @@ def iter_records(
     chosen = replace(filters or Filters(), since=since, until=until)
     where, params = filter_sql(conn, chosen, alias="articles")
     cursor = conn.execute(
-        f"select {', '.join(ARTICLE_COLUMNS)} from articles where 1{where} "
-        "order by published, id",
+        f"select {', '.join(ARTICLE_COLUMNS)} from articles where 1{where} order by published, id",
         params,
     )
     while rows := cursor.fetchmany(BATCH):

@@ -133,6 +133,8 @@ def _insert_params(values: tuple, seen: str) -> tuple:
     # A title alone (a recurring heading) is no proof of a reprint.
     text_hash = values[_HASH] if values[_SUMMARY] or values[_BODY] else None
     return (*values, seen, key, key, text_hash, text_hash, values[_OUTLET])
+
+
 _INSERT_HIT = (
     f"insert into hits (article_id, {', '.join(f'[{c}]' for c in HIT_COLUMNS)}) "
     f"values (?, {', '.join('?' * len(HIT_COLUMNS))})"

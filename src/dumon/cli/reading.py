@@ -51,9 +51,7 @@ def _unit_filter(ctx: typer.Context, filters, *, registry=None):
     choice = registry.choose_unit(filters.unit, start=start, end=end)
     if choice is None:
         return filters, ()
-    resolved = dataclasses.replace(
-        filters, unit_names=choice.names, unit_label=choice.unit.name
-    )
+    resolved = dataclasses.replace(filters, unit_names=choice.names, unit_label=choice.unit.name)
     return resolved, tuple(u.name for u in choice.others)
 
 
