@@ -351,7 +351,7 @@ def m006_one_article_one_row(db: sqlite_utils.Database) -> None:
 
 REPRINT_OF = (
     "exists (select 1 from articles b where substr(b.content_hash, 1, 12) = "
-    "substr({a}.content_hash, 1, 12) and b.content_hash = {a}.content_hash and b.outlet = "
+    "substr({a}.content_hash, 1, 12) and +b.content_hash = {a}.content_hash and +b.outlet = "
     "{a}.outlet and b.id < {a}.id and (coalesce(b.summary, '') != '' or coalesce(b.body, '') "
     "!= ''))"
 )

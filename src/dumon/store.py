@@ -110,14 +110,17 @@ def known_urls(db: Database, urls: list[str]) -> set[str]:
 
 
 # An article is stored once: not under a second URL of the same outlet article (its number,
-# `urls.article_key`), nor when the same outlet already has the same text (a reprint).
+# `urls.article_key`), nor when the same outlet already has the same text (a reprint). The
+# `+` keep SQLite on the content-hash index: by the outlet it would read every article of
+# the outlet for each insert, and `content_hash = ?` would be folded into the indexed
+# expression (constant propagation), which then matches no index.
 _INSERT_ARTICLE = (
     "insert into articles "
     f"({', '.join(f'[{c}]' for c in (*ARTICLE_COLUMNS, 'first_seen', 'article_key'))}) "
     f"select {', '.join('?' * (len(ARTICLE_COLUMNS) + 2))} "
     "where not exists (select 1 from articles where article_key = ?) "
     "and not exists (select 1 from articles where substr(content_hash, 1, 12) = substr(?, 1, 12) "
-    "and content_hash = ? and outlet = ?) "
+    "and +content_hash = ? and +outlet = ?) "
     "on conflict(url) do nothing"
 )
 _URL = ARTICLE_COLUMNS.index("url")
