@@ -236,6 +236,9 @@ def test_an_older_database_is_migrated_before_reading(reading_db):  # noqa: F811
         "drop index idx_articles_undated",
         "drop index idx_articles_key",
         "drop index idx_articles_content",
+        "drop index idx_articles_units",
+        "drop index idx_articles_themes",
+        "drop index idx_articles_flags",
         "alter table articles drop column article_key",
         "delete from _dumon_migrations where name > 'm002'",
     ):

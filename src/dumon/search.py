@@ -36,7 +36,7 @@ SNIPPET_WORDS = 28
 ORDERS = ("newest", "relevance")
 
 _WORD = re.compile(r"\w+")
-SCHEMA = "m006_one_article_one_row"
+SCHEMA = "m007_indexes_for_browsing"
 """The latest migration, known here without importing sqlite-utils (a test checks it)."""
 
 
