@@ -60,7 +60,7 @@ class RegistryUnit:
     region: str | None
     valid_from: date | None
     valid_until: date | None
-    stored_names: tuple[str, ...]  # names articles may be tagged with: current, then old
+    stored_names: tuple[str, ...]  # names articles may be tagged with: current, old, aliases
     forms: tuple[str, ...]  # every searched form of every name, loose (see `loose`)
 
     def in_force(self, start: date, end: date) -> bool:
@@ -179,7 +179,7 @@ def load_registry(folder: Path) -> Registry:
                 region=unit.region,
                 valid_from=unit.valid_from,
                 valid_until=unit.valid_until,
-                stored_names=tuple(dict.fromkeys((unit.name, *(o.name for o in unit.old_names)))),
+                stored_names=tuple(dict.fromkeys(written)),
                 forms=tuple(sorted(forms)),
             )
         )
