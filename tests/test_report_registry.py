@@ -157,3 +157,18 @@ def test_report_command_resolves_units_and_fits_80_columns(desk):
     text = "\n".join(lines)
     assert text.index("Sở Giáo dục và Đào tạo") < text.index("Trường THPT")
     assert "Chưa có dữ liệu" in text and "01/2026" in text
+
+
+def test_search_shows_names_resolves_units_and_says_what_it_searched(desk):
+    runner = CliRunner()
+    db, _ = desk
+    db.execute("update articles set themes = '[\"tuyen-sinh\"]' where title like 'Sở họp%'")
+    db.conn.commit()
+    result = runner.invoke(app, ["search", "so", "hop", "--unit", "ninh binh"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert 'Đã tìm: "so hop"' in out and f"đơn vị {SO_NB!r}" in out
+    assert "Thi cử, tuyển sinh" in out and "tuyen-sinh" not in out
+    result = runner.invoke(app, ["search", "so", "hopp"])
+    assert "Không tìm thấy bài nào khớp với câu tìm kiếm." in result.stdout
+    assert 'Gợi ý: dumon search "so hop" — 1 bài khớp' in result.stdout
