@@ -414,9 +414,11 @@ def build_report(
     if unit:
         wanted, current, also = _choose_unit(conn, unit, period, registry)
     unit_of = _unit_namer(registry)
-    totals = Counter()
-    per = {k: (Counter(), Counter(), Counter()) for k in ("unit", "theme", "outlet", "tier")}
-    months = {m: Counter() for m in period.months}
+    totals: Counter[str] = Counter()
+    per: dict[str, tuple[Counter[str], Counter[str], Counter[str]]] = {
+        k: (Counter(), Counter(), Counter()) for k in ("unit", "theme", "outlet", "tier")
+    }
+    months: dict[str, Counter[str]] = {m: Counter() for m in period.months}
     output: Counter[str] = Counter()
     seen_months: set[str] = set()
     for month, outlet, source, edu, alert, local, units, themes, n in _group_rows(conn, period):
