@@ -14,7 +14,17 @@ from dumon.cli import app
 from dumon.cli.typer_app import COMMANDS
 from dumon.cli.vietnamese import translate_message
 
-ENGLISH = ("Usage:", "Options:", "Commands:", "Arguments:", "Show this message", "[default:")
+ENGLISH = (
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Arguments:",
+    "Show this message",
+    "[default:",
+    "<str>",
+    "<int>",
+    "<path>",
+)
 
 
 def _invoke(*args: str):

@@ -26,6 +26,14 @@ USAGE_WORDS = (
     ("[OPTIONS]", "[TÙY CHỌN]"),
     ("COMMAND [ARGS]...", "LỆNH [ĐỐI SỐ]..."),
 )
+# Typer names a value by its Python type ("--limit <int>"); the reader sees what to type.
+TYPE_WORDS = (
+    ("<list[str]>", "<chữ…>"),
+    ("<str>", "<chữ>"),
+    ("<int>", "<số>"),
+    ("<float>", "<số>"),
+    ("<path>", "<đường dẫn>"),
+)
 HELP_PHRASES = (
     ("Show this message and exit.", "In hướng dẫn này rồi thoát."),
     ("[default: ", "[mặc định: "),
@@ -123,7 +131,13 @@ class HelpFormatter(click.HelpFormatter):
         super().write_heading(HEADINGS.get(heading, heading))
 
     def write_dl(self, rows: Sequence[tuple[str, str]], *args, **kwargs) -> None:
-        super().write_dl([(term, _help_text(text)) for term, text in rows], *args, **kwargs)
+        super().write_dl([(_term(term), _help_text(text)) for term, text in rows], *args, **kwargs)
+
+
+def _term(term: str) -> str:
+    for english, vietnamese in TYPE_WORDS:
+        term = term.replace(english, vietnamese)
+    return term
 
 
 def _help_text(text: str) -> str:
