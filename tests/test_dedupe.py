@@ -150,3 +150,20 @@ def test_the_duplicate_checks_use_indexes(make_store):
     assert not any("outlet" in d for d in details), details
     assert any("idx_articles_key" in d for d in details)
     assert any("idx_articles_content" in d for d in details)
+
+
+def test_an_import_counts_other_urls_of_an_article_as_already_there(tmp_path, isolated_home):
+    import json
+
+    from dumon.desk import Desk
+    from dumon.ingest import import_jsonl
+
+    lines = [
+        {"id": 1, "title": "Bài gốc", "url": "https://vnexpress.net/bai-goc-4925206.html"},
+        {"id": 2, "title": "Bài đổi tên", "url": "https://vnexpress.net/doi-ten-4925206.html"},
+        {"id": 3, "title": "Bài khác", "url": "https://vnexpress.net/bai-khac-4925207.html"},
+    ]
+    path = tmp_path / "bai.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    report = import_jsonl(Desk(isolated_home), path)
+    assert (report.articles_new, report.duplicates) == (2, 1)
