@@ -169,7 +169,9 @@ def test_filters(db):
         "Đề án tuyển sinh lớp 10 năm 2026 của Ninh Bình",
         "Ninh Bình công bố đề án tuyển sinh lớp 10 năm 2026",
     }
-    assert titles(db, '"tuyen sinh"', filters=f(unit="khong co don vi nay")) == set()
+    for wrong in (f(unit="khong co don vi nay"), f(theme="khong co"), f(outlet="bao la")):
+        with pytest.raises(QueryError, match="không khớp tên nào"):
+            titles(db, '"tuyen sinh"', filters=wrong)
 
 
 def test_date_filters_include_the_whole_until_day(db):

@@ -226,6 +226,7 @@ def filter_sql(
         params.append(filters.until)
     clauses.extend(f"{alias}.{bound}" for bound in bounds)
     names = resolve_names(db, filters, theme_names)
+    _designates_something(filters, names)
     for kind, chosen in (("unit", names.units), ("theme", names.themes)):
         if chosen is None:
             continue
@@ -249,6 +250,21 @@ def filter_sql(
     if filters.edu:
         clauses.append(f"{alias}.edu = 1")
     return "".join(f" and {c}" for c in clauses), params
+
+
+def _designates_something(filters: Filters, names: Names) -> None:
+    """A --unit, --theme or --outlet that names nothing stored is a mistake to report, not a
+    search to run: its empty result would read as "the press wrote nothing"."""
+    for option, fragment, found, example in (
+        ("--unit", filters.unit, names.units, "le hong phong"),
+        ("--theme", filters.theme, names.themes, "tuyen sinh"),
+        ("--outlet", filters.outlet, names.outlets, "vnexpress"),
+    ):
+        if fragment and found == [] and not (option == "--unit" and filters.unit_names):
+            raise QueryError(
+                f"{option} '{fragment}' không khớp tên nào trong các bài đã lưu. Cách sửa: gõ "
+                f'một phần tên (không dấu cũng được), ví dụ {option} "{example}".'
+            )
 
 
 def _narrowing(filters: Filters) -> bool:
