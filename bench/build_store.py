@@ -106,13 +106,16 @@ def published(record: dict) -> datetime:
 
 
 def article(record: dict, copy: int) -> Article:
+    """A stored article for one copy of a corpus item. Copies differ by invisible word
+    joiners at the end of the body: the store keeps one copy of a reprint (the same text
+    from the same outlet), and the bench wants a million distinct articles, not 250,000."""
     slug = f"{record['id']}-{copy}"
     return Article(
         url=f"https://bench.invalid/{slug}",
         title=record["title"] or "(không tiêu đề)",
         outlet=record["outlet"],
         summary=record.get("summary") or "",
-        body=record.get("body") or "",
+        body=(record.get("body") or "") + "\u2060" * copy,
         published=published(record),
         source=record["outlet"],
         external_id=slug,

@@ -40,7 +40,7 @@ def test_the_bundled_registry_loads_and_lints_clean():
         ("Thầy trò Trường THPT A Phủ Lý đón năm học mới", "Trường THPT A Phủ Lý"),
     ],
 )
-def test_a_school_of_the_other_two_former_provinces_is_ours_after_the_merger(bundled, title, unit):
+def test_a_school_of_the_other_former_provinces_is_ours_after_the_merger(bundled, title, unit):
     after = bundled.match(title=title, published=AFTER)
     assert unit in _units(after) and after.local
     before = bundled.match(title=title, published=BEFORE)

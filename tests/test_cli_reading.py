@@ -47,7 +47,9 @@ def test_search_json_contract(run):
             "snippet",
             "units",
             "themes",
+            "theme_keys",
             "alert",
+            "accentless",
         }
         assert isinstance(row["units"], list) and isinstance(row["alert"], bool)
     special = next(r for r in rows if "script" in r["title"])
@@ -112,9 +114,11 @@ def test_search_filters_from_the_command_line(run):
 
 
 def test_search_without_a_database_says_what_to_do(tmp_path):
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["--home", str(tmp_path), "search", "x"])
     assert result.exit_code == 2
     assert "dumon scan" in result.stderr
+    assert not (tmp_path / "dumon.db").exists()
 
 
 def test_report_terminal_text(run):
@@ -122,8 +126,9 @@ def test_report_terminal_text(run):
     assert result.exit_code == 0
     out = result.output
     assert "năm học 2025-2026" in out
-    assert "7 bài; 5 bài về địa phương; 2 bài cần lưu ý (28,6%)" in out
-    assert "Sở Giáo dục và Đào tạo tỉnh Ninh Bình" in out and "█" in out
+    assert "7 tin giáo dục (trong 7 bài đã đọc); 5 tin về địa phương (71,4%); 2 tin" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "Sở Giáo dục và Đào tạo tỉnh Ninh" in out and "█" in out
 
 
 def test_report_json_and_unit(run):
@@ -186,9 +191,9 @@ def test_export_jsonl_to_stdout_and_csv_to_file(run, tmp_path):
     target = tmp_path / "x.csv"
     result = run("export", "--format", "csv", "-o", str(target))
     assert result.exit_code == 0
-    with target.open(encoding="utf-8", newline="") as handle:
+    with target.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 9
+    assert len(rows) == 9 and list(rows[0])[0] == "id"
     assert run("export", "--format", "xml").exit_code == 2
 
 

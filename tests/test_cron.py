@@ -82,6 +82,7 @@ def test_install_is_idempotent_and_keeps_other_lines(crontab, isolated_home):
 def test_two_desks_keep_their_own_blocks(crontab, tmp_path):
     other = tmp_path / "other-desk"
     other.mkdir()
+    (other / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
     assert invoke("cron", "--install").exit_code == 0
     assert invoke("--home", str(other), "cron", "--install").exit_code == 0
     assert invoke("--home", str(other), "cron", "--remove").exit_code == 0

@@ -17,6 +17,7 @@ from dumon.lock import DeskLock, lock_holder
 def test_home_option_beats_environment_beats_cwd(tmp_path, monkeypatch, isolated_home):
     other = tmp_path / "other"
     other.mkdir()
+    (other / "dumon.db").touch()
     assert resolve_home(other).root == other.resolve()
     assert resolve_home().root == isolated_home.resolve()
     monkeypatch.delenv("DUMON_HOME")
@@ -28,6 +29,37 @@ def test_missing_home_says_how_to_create_it(tmp_path):
     with pytest.raises(DeskError) as info:
         resolve_home(tmp_path / "khong-co")
     assert "dumon init" in info.value.message
+
+
+def test_a_folder_without_desk_files_is_refused_and_left_untouched(tmp_path, monkeypatch):
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    monkeypatch.delenv("DUMON_HOME")
+    monkeypatch.chdir(stray)
+    with pytest.raises(DeskError) as info:
+        resolve_home()
+    for fix in ("--home", "DUMON_HOME", "dumon init"):
+        assert fix in info.value.message
+    assert str(stray) in info.value.message
+    assert list(stray.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args", [["digest"], ["search", "tuyen sinh"], ["report"], ["scan"], ["sources", "list"]]
+)
+def test_commands_run_outside_a_desk_exit_2_and_create_nothing(tmp_path, monkeypatch, args):
+    from typer.testing import CliRunner
+
+    from dumon.cli import app
+
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    monkeypatch.delenv("DUMON_HOME")
+    monkeypatch.chdir(stray)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Lỗi: {stray} không phải thư mục làm việc")
+    assert list(stray.iterdir()) == []
 
 
 def test_init_lays_bundled_defaults_and_refuses_to_overwrite(tmp_path):

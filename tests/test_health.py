@@ -61,7 +61,8 @@ def test_statuses_after_real_scans(faults, isolated_home):
     assert found["tot"].status == "ok" and "hoạt động tốt" in found["tot"].summary
     assert found["mat"].status == "failing"
     assert "đang lỗi từ" in found["mat"].summary and "404" in found["mat"].summary
-    assert found["moi"].status == "new" and found["moi"].summary == "moi: chưa quét lần nào."
+    assert found["moi"].status == "new" and not found["moi"].healthy
+    assert found["moi"].summary.startswith("moi: chưa kiểm chứng — chưa đọc được lần nào.")
     assert next(iter(found)) == "mat"  # worst first
 
 

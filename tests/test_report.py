@@ -67,6 +67,10 @@ def test_months_cover_the_whole_period_in_order(year_report):
     assert counts(months)["2025-10"] == (2, 0)
     assert counts(months)["2026-02"] == (0, 0)
     assert sum(c.articles for c in months) == year_report.articles
+    # No scan and no article in February: unknown, not zero; October had articles.
+    missing = {c.name: c.missing for c in months}
+    assert missing["2026-02"] and not missing["2025-10"]
+    assert "2026-02" in year_report.missing_months
 
 
 def test_unit_report_counts_only_that_unit(db):
@@ -109,7 +113,7 @@ def test_top_stories_group_copies_and_rewrites(db):
 def test_empty_period(db):
     r = report.build_report(db, report.school_year("2030-2031"))
     assert r.articles == 0 and r.alert_share == 0 and r.top_stories == ()
-    assert "Không có bài nào" in report_html(r)
+    assert "Không có tin giáo dục nào" in report_html(r)
 
 
 @pytest.mark.parametrize(
@@ -162,7 +166,10 @@ def test_html_report_is_self_contained_with_svg_charts(db):
     assert "script" not in parser.tags  # the title's <script> is text, not a tag
     text = "".join(parser.text)
     assert store_title in text
-    assert "7 bài; 5 bài về địa phương; 2 bài cần lưu ý (28,6%)" in text
+    assert (
+        "7 tin giáo dục (trong 7 bài đã đọc); 5 tin về địa phương (71,4%); 2 tin cần lưu ý "
+        "(28,6%)." in text
+    )
     assert SO in text and "09/2025" in text
     assert "http" not in html.split("<body>")[0]  # no external stylesheet or script
     assert "<polyline" in html and html.count("<rect") == 2  # one bar per unit
@@ -182,8 +189,31 @@ def test_json_report(year_report):
     import json
 
     data = json.loads(report_json(year_report))
-    assert data["totals"] == {"articles": 7, "alerts": 2, "alert_share": 0.2857, "local": 5}
-    assert data["by_unit"][0] == {"unit": SO, "label": SO, "articles": 4, "alerts": 1}
+    assert data["totals"] == {
+        "articles": 7,
+        "alerts": 2,
+        "alert_share": 0.2857,
+        "local": 5,
+        "local_share": 0.7143,
+        "all_articles": 7,
+    }
+    assert data["by_unit"][0] == {
+        "unit": SO,
+        "label": SO,
+        "articles": 4,
+        "alerts": 1,
+        "kind": "",
+        "local": 4,
+    }
+    february = next(m for m in data["by_month"] if m["month"] == "2026-02")
+    assert february == {
+        "month": "2026-02",
+        "label": "2026-02",
+        "articles": 0,
+        "alerts": 0,
+        "local": 0,
+        "missing": True,
+    }
 
 
 def test_png_report_is_a_png_image(year_report):
@@ -196,8 +226,8 @@ def test_png_report_is_a_png_image(year_report):
 def _coverage_from_articles(db):
     return sorted(
         db.execute(
-            "select substr(published, 1, 10), outlet, source, alert, local, units, themes, "
-            "count(*) from articles group by 1, 2, 3, 4, 5, 6, 7"
+            "select substr(published, 1, 10), outlet, source, edu, alert, local, units, themes, "
+            "count(*) from articles group by 1, 2, 3, 4, 5, 6, 7, 8"
         ).fetchall()
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dumon import search, store
+from dumon import query, search, store
 from dumon.errors import QueryError
 from support.store_reading import LHP, reading_db  # noqa: F401  (fixture)
 
@@ -36,12 +36,15 @@ def test_d_without_stroke_finds_đ(db):
     assert len(titles(db, "dao tao")) == 3
 
 
-def test_accented_query_matches_as_written(db):
-    # Accented "đào tạo" does not take the accent-less "dao tao" article (dao ≠ đào).
-    found = titles(db, "đào tạo")
-    assert "Tieu de khong dau: dao tao giao vien" not in found
-    assert len(found) == 2
+def test_accented_query_matches_as_written_and_accentless_articles_come_last(db):
+    # Accented "đào tạo" finds the accented articles first; the article written without any
+    # diacritic ("dao tao") can only be matched accent-less, so it comes after them, flagged.
+    hits = search.search(db, "đào tạo").hits
+    assert [h.accentless for h in hits] == [False, False, True]
+    assert hits[-1].title == "Tieu de khong dau: dao tao giao vien"
     assert titles(db, "đuối") == {"Học sinh đuối nước khi tắm sông"}
+    hits = search.search(db, "đào tạo giáo viên").hits
+    assert [h.accentless for h in hits] == [False, True]
 
 
 def test_either_tone_style_finds_the_other(db):
@@ -123,8 +126,8 @@ def test_bad_syntax_is_a_query_error_in_vietnamese(db, query):
 
 def test_fts_keywords_and_specials_in_words_are_searched_as_text(db):
     # NEAR, column filters and stray stars are never passed to FTS5 as syntax.
-    for query in ("NEAR(a b)", "title:hoc", "a*b*", "^khai", "'x'", "{title}:x", "-x +y"):
-        search.search(db, query)  # no exception
+    for text in ("NEAR(a b)", "title:hoc", "a*b*", "^khai", "'x'", "{title}:x", "-x +y"):
+        search.search(db, text)  # no exception
 
 
 def test_newest_first_and_limit(db):
@@ -166,7 +169,9 @@ def test_filters(db):
         "Đề án tuyển sinh lớp 10 năm 2026 của Ninh Bình",
         "Ninh Bình công bố đề án tuyển sinh lớp 10 năm 2026",
     }
-    assert titles(db, '"tuyen sinh"', filters=f(unit="khong co don vi nay")) == set()
+    for wrong in (f(unit="khong co don vi nay"), f(theme="khong co"), f(outlet="bao la")):
+        with pytest.raises(QueryError, match="không khớp tên nào"):
+            titles(db, '"tuyen sinh"', filters=wrong)
 
 
 def test_date_filters_include_the_whole_until_day(db):
@@ -199,7 +204,7 @@ def test_snippet_marks_a_phrase_only_where_it_occurs(db):
     assert (
         "«"
         not in search.make_snippet(
-            "học sinh vào lớp 10", search.compile_query('"sinh lop 10"').terms
+            "học sinh vào lớp 10", query.compile_query('"sinh lop 10"').terms
         )[0][0]
     )
     assert "«sinh» «lớp» «10»" in hit.snippet_text
@@ -207,7 +212,7 @@ def test_snippet_marks_a_phrase_only_where_it_occurs(db):
 
 def test_long_text_snippet_is_a_window_around_the_match():
     text = " ".join(["chữ"] * 100) + " lạm thu " + " ".join(["đuôi"] * 100)
-    snippet = search.make_snippet(text, search.compile_query("lam thu").terms)
+    snippet = search.make_snippet(text, query.compile_query("lam thu").terms)
     joined = "".join(t for t, _ in snippet)
     assert joined.startswith("…") and joined.endswith("…")
     assert len(joined.split()) <= search.SNIPPET_WORDS + 2
@@ -232,6 +237,12 @@ def test_an_older_database_is_migrated_before_reading(reading_db):  # noqa: F811
         "drop index idx_articles_notable",
         "drop index idx_articles_undated",
         "alter table articles drop column scope",
+        "drop index idx_articles_key",
+        "drop index idx_articles_content",
+        "drop index idx_articles_units",
+        "drop index idx_articles_themes",
+        "drop index idx_articles_flags",
+        "alter table articles drop column article_key",
         "delete from _dumon_migrations where name > 'm002'",
     ):
         conn.execute(statement)
@@ -273,8 +284,8 @@ def test_i_and_y_spellings_find_each_other(db):
     )
     with db.atomic():
         store.store_articles(db, [(article, None)], seen="2026-04-01T08:00:00+07:00")
-    for query in ("kĩ năng", "kỹ năng", "ky nang", '"kĩ năng sống"'):
-        assert titles(db, query) == {"Rèn kỹ năng sống cho học sinh"}, query
+    for text in ("kĩ năng", "kỹ năng", "ky nang", '"kĩ năng sống"'):
+        assert titles(db, text) == {"Rèn kỹ năng sống cho học sinh"}, text
 
 
 def test_walking_the_date_index_gives_the_same_page(db, monkeypatch):

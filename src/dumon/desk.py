@@ -50,21 +50,38 @@ class Desk:
         return self.root / "scan.lock"
 
     @property
+    def is_desk(self) -> bool:
+        """Whether the folder holds any of a desk's files (configuration or database)."""
+        return self.sources_path.is_file() or self.keywords_dir.is_dir() or self.db_path.is_file()
+
+    @property
     def cache_dir(self) -> Path:
         """What dumon can rebuild at any time (the compiled keyword profile)."""
         return self.root / ".dumon-cache"
 
 
 def resolve_home(home: Path | str | None = None) -> Desk:
-    """The desk named by the option, the environment or the current folder."""
+    """The desk named by the option, the environment or the current folder.
+
+    A folder that holds none of a desk's files is refused, not adopted: run from the wrong
+    folder, a command would otherwise answer from an empty database (and create one there).
+    Only `init_desk` makes a desk.
+    """
     chosen = home or os.environ.get(ENV_HOME) or Path.cwd()
     root = Path(chosen).expanduser().resolve()
+    how = (
+        "chỉ đúng thư mục làm việc bằng --home THƯ_MỤC hoặc biến môi trường DUMON_HOME, "
+        f"hoặc tạo thư mục làm việc mới bằng `dumon init {root}`"
+    )
     if not root.is_dir():
+        raise DeskError(f"Không tìm thấy thư mục làm việc {root}. Cách sửa: {how}.")
+    desk = Desk(root)
+    if not desk.is_desk:
         raise DeskError(
-            f"Không tìm thấy thư mục làm việc {root}. Cách sửa: tạo nó bằng "
-            f"`dumon init {root}` hoặc chỉ đúng thư mục bằng --home / DUMON_HOME."
+            f"{root} không phải thư mục làm việc của dumon (không có sources.yaml, keywords/ "
+            f"hay dumon.db). Cách sửa: {how}."
         )
-    return Desk(root)
+    return desk
 
 
 def init_desk(target: Path, *, force: bool = False) -> Desk:

@@ -126,7 +126,7 @@ class SourceIssue:
 
     name: str
     outlet: str
-    problem: str  # dead, failed, disabled, silent
+    problem: str  # dead, failed, disabled, silent, new (never read: "chưa kiểm chứng")
     detail: str  # Vietnamese, for the reader
     failures: int = 0
     since: str | None = None
@@ -326,7 +326,9 @@ def source_issues(
         if count:
             seen = f"lỗi {count} lần trong khoảng này (lần cuối: {error or 'không rõ lý do'})"
             text = f"{seen}; nay đã đọc lại được." if state.healthy else f"{seen}; {text}"
-        problem = state.status if state.status in ("dead", "disabled", "silent") else "failed"
+        problem = (
+            state.status if state.status in ("dead", "disabled", "silent", "new") else "failed"
+        )
         since = store.to_iso(state.since) if state.since else None
         issues.append(
             SourceIssue(
@@ -338,7 +340,7 @@ def source_issues(
                 since,
             )
         )
-    order = {"dead": 0, "failed": 1, "disabled": 2, "silent": 3}
+    order = {"dead": 0, "failed": 1, "disabled": 2, "silent": 3, "new": 4}
     issues.sort(key=lambda i: (order[i.problem], -i.failures, i.name))
     return issues
 

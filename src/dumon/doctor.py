@@ -316,7 +316,21 @@ def _check_sources(
         states = health.source_health(db, now, settings=settings, sources=config.sources)
     finally:
         db.close()
-    bad = [h for h in states if not h.healthy and not (h.status == "disabled" and h.since is None)]
+    bad = [
+        h
+        for h in states
+        if not h.healthy and h.status != "new" and not (h.status == "disabled" and h.since is None)
+    ]
     out.extend(Finding("warn", "Nguồn tin", item.summary) for item in bad)
-    good = len(states) - len(bad)
+    unread = [h.name for h in states if h.status == "new"]
+    if unread:  # one line for all: a new desk has every source unread
+        out.append(
+            Finding(
+                "warn",
+                "Nguồn tin",
+                f"{len(unread)} nguồn chưa kiểm chứng (chưa đọc được lần nào): "
+                f"{', '.join(unread)}. Cách sửa: chạy `dumon sources check` hoặc `dumon scan`.",
+            )
+        )
+    good = sum(1 for h in states if h.healthy)
     out.append(Finding("ok", "Nguồn tin", f"{good}/{len(states)} nguồn hoạt động bình thường."))

@@ -12,11 +12,12 @@ import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from dumon.errors import QueryError
 from dumon.rows import HIT_COLUMNS
+from dumon.search import Filters, filter_sql
 
 FORMATS = ("csv", "jsonl")
 BATCH = 2000
@@ -46,19 +47,20 @@ class ExportSummary:
     hits: int
 
 
-def iter_records(db, *, since: str | None = None, until: str | None = None) -> Iterator[dict]:
-    """Articles published in [since, until) in time order, each with its list of hits."""
+def iter_records(
+    db,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    filters: Filters | None = None,
+) -> Iterator[dict]:
+    """Articles published in [since, until) and passing the filters (search's: unit, theme,
+    outlet, education, local, alerts), in time order, each with its list of hits."""
     conn = db.conn if hasattr(db, "conn") else db
-    where, params = [], []
-    if since:
-        where.append("published >= ?")
-        params.append(since)
-    if until:
-        where.append("published < ?")
-        params.append(until)
-    clause = (" where " + " and ".join(where)) if where else ""
+    chosen = replace(filters or Filters(), since=since, until=until)
+    where, params = filter_sql(conn, chosen, alias="articles")
     cursor = conn.execute(
-        f"select {', '.join(ARTICLE_COLUMNS)} from articles{clause} order by published, id",
+        f"select {', '.join(ARTICLE_COLUMNS)} from articles where 1{where} order by published, id",
         params,
     )
     while rows := cursor.fetchmany(BATCH):
@@ -102,7 +104,13 @@ def _csv_row(record: dict) -> list:
 
 
 def export(
-    db, out: TextIO, *, fmt: str, since: str | None = None, until: str | None = None
+    db,
+    out: TextIO,
+    *,
+    fmt: str,
+    since: str | None = None,
+    until: str | None = None,
+    filters: Filters | None = None,
 ) -> ExportSummary:
     """Write the period's articles with their hits to `out`; return how many were written."""
     if fmt not in FORMATS:
@@ -111,7 +119,7 @@ def export(
     writer = csv.writer(out) if fmt == "csv" else None
     if writer:
         writer.writerow(CSV_COLUMNS)
-    for record in iter_records(db, since=since, until=until):
+    for record in iter_records(db, since=since, until=until, filters=filters):
         if writer:
             writer.writerow(_csv_row(record))
         else:

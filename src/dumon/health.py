@@ -2,7 +2,7 @@
 
 After the model of Media Cloud's feed fetcher: every source has one status —
 
-    new        never scanned yet
+    new        never read successfully: "chưa kiểm chứng", never reported as working
     ok         read, with new articles recently
     unchanged  the server said "not modified" (304) at the last attempt
     failing    failing since a date (timeouts, 5xx, 404…)
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 DEAD_AFTER_DAYS = 3
 HARD_WEIGHT = 0.95  # a mean failure weight at or above this means hard failures only
 STATUS_VI = {
-    "new": "chưa quét",
+    "new": "chưa kiểm chứng",
     "ok": "tốt",
     "unchanged": "không đổi",
     "failing": "đang lỗi",
@@ -63,7 +63,8 @@ class SourceHealth:
 
     @property
     def healthy(self) -> bool:
-        return self.status in ("ok", "unchanged", "new")
+        """Read and working. A source never read is not: nobody knows yet that it works."""
+        return self.status in ("ok", "unchanged")
 
 
 def _parse(value: str | None) -> datetime | None:
@@ -138,7 +139,12 @@ def assess(
             "chỉ cần xem lại nếu lỗi kéo dài.",
         )
     if last_success is None:
-        return make("new", None, "chưa quét lần nào.")
+        return make(
+            "new",
+            None,
+            "chưa kiểm chứng — chưa đọc được lần nào. Cách sửa: chạy `dumon sources check` để "
+            "thử đọc ngay (hoặc đợi lượt quét tới).",
+        )
     if last_new is None:
         if row.get("items_last") == 0:
             return make(

@@ -147,4 +147,7 @@ def _flush(db: store.Database, batch: list[Article], matcher, report: ImportRepo
     with db.atomic():
         stored = store.store_articles(db, pairs, seen=store.now_iso())
     report.articles_new += stored.articles_new
+    # Not stored although their URL was new: another URL of an article already stored, or a
+    # reprint of it by the same outlet (one article is one article, see `store`).
+    report.duplicates += len(unique) - stored.articles_new
     report.hits_new += stored.hits_new

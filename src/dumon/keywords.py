@@ -779,6 +779,21 @@ def _name_start(form: str) -> int:
     return len(form)
 
 
+def unit_forms(profile: KeywordProfile) -> dict[str, list[str]]:
+    """Every normalised form searched for each unit (name, aliases, old names), by key."""
+    places = _place_admin_index(profile.places)
+    return {
+        u.key: sorted(
+            {
+                form
+                for written in (u.name, *u.aliases, *(old.name for old in u.old_names))
+                for form in expand(written, "unit", places, u.kind)
+            }
+        )
+        for u in profile.units
+    }
+
+
 def build_terms(profile: KeywordProfile) -> list[Term]:
     """All searched forms of the profile, each carrying its meaning and dates."""
     places = _place_admin_index(profile.places)

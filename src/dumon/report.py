@@ -14,13 +14,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from dumon import search
 from dumon.errors import QueryError
+from dumon.registry import KIND_ORDER, Registry, loose
 from dumon.stories import StoryItem, cluster_stories
 from dumon.vntime import VN_TZ
 
@@ -139,17 +141,36 @@ def _label(iso: str, *, end: bool = False) -> str:
 
 # --- the report ----------------------------------------------------------------------------
 
+TIERS = ("central", "local", "sector", "other")
+
 
 @dataclass(frozen=True)
 class Count:
     name: str  # the stored name or key
-    articles: int
+    articles: int  # education articles
     alerts: int = 0
     label: str | None = None  # a display name, when the key is not one (themes)
+    local: int = 0  # of them, about the department's area
 
     @property
     def shown(self) -> str:
         return self.label or self.name
+
+
+@dataclass(frozen=True)
+class UnitCount(Count):
+    kind: str = ""  # the registry's kind (so, thpt…); "" for a name the registry lacks
+
+
+@dataclass(frozen=True)
+class OutletCount(Count):
+    tier: str = UNKNOWN_TIER
+    output: int = 0  # everything the outlet published in the period (education or not)
+
+
+@dataclass(frozen=True)
+class MonthCount(Count):
+    missing: bool = False  # no scan and no article that month: unknown, not zero
 
 
 @dataclass(frozen=True)
@@ -166,20 +187,30 @@ class TopStory:
 class CoverageReport:
     period: Period
     unit: str | None  # the --unit fragment asked for
-    units_matched: tuple[str, ...]  # the canonical names it designates
-    articles: int
+    units_matched: tuple[str, ...]  # the current name of the unit it designates
+    articles: int  # education articles
     alerts: int
     local: int
-    by_unit: tuple[Count, ...]
+    by_unit: tuple[UnitCount, ...]
     by_theme: tuple[Count, ...]
-    by_outlet: tuple[Count, ...]
+    by_outlet: tuple[OutletCount, ...]
     by_tier: tuple[Count, ...]
-    by_month: tuple[Count, ...]
+    by_month: tuple[MonthCount, ...]
     top_stories: tuple[TopStory, ...] = field(default=())
+    all_articles: int = 0  # everything stored for the period, education or not
+    also_units: tuple[str, ...] = ()  # other units the --unit fragment fits
 
     @property
     def alert_share(self) -> float:
         return self.alerts / self.articles if self.articles else 0.0
+
+    @property
+    def local_share(self) -> float:
+        return self.local / self.articles if self.articles else 0.0
+
+    @property
+    def missing_months(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.by_month if m.missing)
 
     def as_json(self) -> dict:
         return {
@@ -190,17 +221,35 @@ class CoverageReport:
             },
             "unit": self.unit,
             "units_matched": list(self.units_matched),
+            "also_units": list(self.also_units),
             "totals": {
                 "articles": self.articles,
                 "alerts": self.alerts,
                 "alert_share": round(self.alert_share, 4),
                 "local": self.local,
+                "local_share": round(self.local_share, 4),
+                "all_articles": self.all_articles,
             },
-            "by_unit": _counts(self.by_unit, "unit"),
-            "by_theme": _counts(self.by_theme, "theme"),
-            "by_outlet": _counts(self.by_outlet, "outlet"),
-            "by_tier": _counts(self.by_tier, "tier"),
-            "by_month": _counts(self.by_month, "month"),
+            "by_unit": [
+                {**_count(c, "unit"), "kind": c.kind, "local": c.local} for c in self.by_unit
+            ],
+            "by_theme": [_count(c, "theme") for c in self.by_theme],
+            "by_outlet": [
+                {
+                    **_count(c, "outlet"),
+                    "local": c.local,
+                    "local_share": round(c.local / c.articles, 4) if c.articles else 0.0,
+                    "tier": c.tier,
+                    "output": c.output,
+                    "education_share": round(c.articles / c.output, 4) if c.output else 0.0,
+                }
+                for c in self.by_outlet
+            ],
+            "by_tier": [_count(c, "tier") for c in self.by_tier],
+            "by_month": [
+                {**_count(c, "month"), "local": c.local, "missing": c.missing}
+                for c in self.by_month
+            ],
             "top_stories": [
                 {
                     "title": s.title,
@@ -215,10 +264,8 @@ class CoverageReport:
         }
 
 
-def _counts(rows: tuple[Count, ...], key: str) -> list[dict]:
-    return [
-        {key: c.name, "label": c.shown, "articles": c.articles, "alerts": c.alerts} for c in rows
-    ]
+def _count(c: Count, key: str) -> dict:
+    return {key: c.name, "label": c.shown, "articles": c.articles, "alerts": c.alerts}
 
 
 def _ranked(
@@ -238,24 +285,106 @@ def _names(text: str | None) -> tuple[str, ...]:
     return tuple(json.loads(text)) if text else ()
 
 
-def _group_rows(conn, period: Period) -> list[tuple]:
-    """(month, outlet, source, alert, local, units, themes, n) rows covering the period.
-
-    Whole days come from the ``coverage`` table (kept by triggers); a period starting or
-    ending at another hour is counted from the articles themselves.
-    """
+def _whole_days(period: Period) -> bool:
     midnight = "T00:00:00+07:00"
-    if period.start.endswith(midnight) and period.end.endswith(midnight):
+    return period.start.endswith(midnight) and period.end.endswith(midnight)
+
+
+def _group_rows(conn, period: Period) -> list[tuple]:
+    """(month, outlet, source, edu, alert, local, units, themes, n) rows of the period.
+
+    Whole days come from the ``coverage`` table (kept by the store and triggers); a period
+    starting or ending at another hour is counted from the articles themselves.
+    """
+    if _whole_days(period):
         return conn.execute(
-            "select substr(day, 1, 7), outlet, source, alert, local, units, themes, n "
+            "select substr(day, 1, 7), outlet, source, edu, alert, local, units, themes, n "
             "from coverage where day >= ? and day < ?",
             [period.start[:10], period.end[:10]],
         ).fetchall()
     return conn.execute(
-        "select substr(published, 1, 7), outlet, source, alert, local, units, themes, count(*) "
-        "from articles where published >= ? and published < ? group by 1, 2, 3, 4, 5, 6, 7",
+        "select substr(published, 1, 7), outlet, source, edu, alert, local, units, themes, "
+        "count(*) from articles where published >= ? and published < ? "
+        "group by 1, 2, 3, 4, 5, 6, 7, 8",
         [period.start, period.end],
     ).fetchall()
+
+
+def _scanned_months(conn, period: Period) -> set[str]:
+    """Months of the period in which a scan ran (a month with runs but no article is 0)."""
+    rows = conn.execute(
+        "select distinct substr(started, 1, 7) from runs where started >= ? and started < ?",
+        [period.start, period.end],
+    )
+    return {row[0] for row in rows}
+
+
+def tier_map(
+    conn,
+    configured: Iterable[tuple[str, str, str, str]] = (),
+    overrides: Mapping[str, str] | None = None,
+):
+    """A function (outlet, source) → tier, from the store's sources, the desk's
+    sources.yaml (name, outlet, url, tier) and settings.yaml's ``outlet_tiers``.
+
+    Imported articles carry an outlet but no configured source ("vnexpress.net" from a
+    feed aggregator): they take the tier of the configured source with the same outlet name
+    or the same site.
+    """
+    by_source: dict[str, str] = {}
+    by_outlet: dict[str, str] = {}
+    stored = conn.execute("select name, outlet, url, tier from sources").fetchall()
+    for name, outlet, url, tier in [*stored, *configured]:
+        if not tier:
+            continue
+        by_source.setdefault(name, tier)
+        for alias in (outlet, _site(url)):
+            if alias:
+                by_outlet.setdefault(loose(alias), tier)
+    for outlet, tier in (overrides or {}).items():
+        by_outlet[loose(outlet)] = tier
+
+    @lru_cache(maxsize=4096)
+    def tier_of(outlet: str, source: str) -> str:
+        return (
+            by_source.get(source)
+            or by_outlet.get(loose(outlet))
+            or by_outlet.get(loose(_site(outlet)))
+            or UNKNOWN_TIER
+        )
+
+    return tier_of
+
+
+def _site(text: str | None) -> str:
+    """The site of a URL or of an outlet written as one ("www.VnExpress.net" → vnexpress.net)."""
+    if not text:
+        return ""
+    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    for prefix in ("www.", "m."):
+        host = host.removeprefix(prefix)
+    return host if "." in host else ""
+
+
+def _choose_unit(conn, unit: str, period: Period, registry: Registry | None):
+    """(names to count, current name, other fitting units) for a --unit fragment."""
+    if registry is not None and registry.units:
+        choice = registry.choose_unit(
+            unit,
+            start=date.fromisoformat(period.start[:10]),
+            end=date.fromisoformat(period.end[:10]),
+        )
+        if choice is not None:
+            return choice.names, choice.unit.name, tuple(u.name for u in choice.others)
+    filters = search.Filters(since=period.start, until=period.end, unit=unit)
+    stored = tuple(search.resolve_names(conn, filters).units or ())
+    if not stored:
+        raise QueryError(
+            f"Không có đơn vị nào khớp '{unit}'. Cách sửa: gõ một phần tên đơn vị (không dấu "
+            'cũng được), ví dụ --unit "le hong phong", hoặc xem danh sách bằng '
+            "`dumon keywords list`."
+        )
+    return stored, None, ()
 
 
 def build_report(
@@ -265,63 +394,149 @@ def build_report(
     unit: str | None = None,
     top: int = TOP_STORIES,
     theme_names: Mapping[str, str] | None = None,
+    registry: Registry | None = None,
+    tiers=None,
 ) -> CoverageReport:
-    """Every figure of the coverage report for the period (optionally one unit's articles).
+    """Every figure of the education coverage report for the period (or one unit's).
 
-    `theme_names` maps theme keys to the display names of the desk's keywords/themes.yaml.
+    Counts are of education articles (the matcher's ``edu``); an outlet's output of any
+    kind is kept beside its education count. `registry` (the desk's keywords/) lists every
+    unit in force during the period, with 0 where nothing was written, and resolves --unit
+    by any of its names; `theme_names` maps theme keys to display names (the registry's
+    when not given); `tiers` is a `tier_map`.
     """
     conn = db.conn if hasattr(db, "conn") else db
-    filters = search.Filters(since=period.start, until=period.end, unit=unit)
-    units_matched: tuple[str, ...] = ()
+    theme_names = theme_names or (registry.theme_names if registry else None) or {}
+    tier_of = tiers or tier_map(conn)
+    wanted: tuple[str, ...] = ()
+    current: str | None = None
+    also: tuple[str, ...] = ()
     if unit:
-        units_matched = tuple(search.resolve_names(conn, filters).units or ())
-        if not units_matched:
-            raise QueryError(
-                f"Không có đơn vị nào khớp '{unit}' trong các bài đã lưu. Cách sửa: gõ một phần "
-                'tên đơn vị (không dấu cũng được), ví dụ --unit "le hong phong".'
-            )
-    tiers = {row[0]: row[1] for row in conn.execute("select name, tier from sources")}
-    totals = {"articles": 0, "alerts": 0, "local": 0}
-    per = {k: (Counter(), Counter()) for k in ("unit", "theme", "outlet", "tier", "month")}
-    for month, outlet, source, alert, local, units, themes, n in _group_rows(conn, period):
-        unit_names = _names(units)
+        wanted, current, also = _choose_unit(conn, unit, period, registry)
+    unit_of = _unit_namer(registry)
+    totals: Counter[str] = Counter()
+    per: dict[str, tuple[Counter[str], Counter[str], Counter[str]]] = {
+        k: (Counter(), Counter(), Counter()) for k in ("unit", "theme", "outlet", "tier")
+    }
+    months: dict[str, Counter[str]] = {m: Counter() for m in period.months}
+    output: Counter[str] = Counter()
+    seen_months: set[str] = set()
+    for month, outlet, source, edu, alert, local, units, themes, n in _group_rows(conn, period):
+        seen_months.add(month)
+        outlet = outlet or "(không rõ)"
+        output[outlet] += n
+        totals["all"] += n
+        if not edu:
+            continue
+        stored = _names(units)
         if unit:  # a unit's report counts that unit's articles, and only that unit
-            unit_names = tuple(u for u in unit_names if u in units_matched)
-            if not unit_names:
+            matched = tuple(name for name in stored if name in wanted)
+            if not matched:
                 continue
+            row_units = (current,) if current else matched
+        else:
+            row_units = tuple(dict.fromkeys(unit_of(name) for name in stored))
         totals["articles"] += n
         totals["alerts"] += n if alert else 0
         totals["local"] += n if local else 0
+        if month in months:
+            months[month].update(articles=n, alerts=n if alert else 0, local=n if local else 0)
         keys = {
-            "outlet": (outlet or "(không rõ)",),
-            "tier": (tiers.get(source) or UNKNOWN_TIER,),
-            "month": (month,),
-            "unit": unit_names,
+            "outlet": (outlet,),
+            "tier": (tier_of(outlet, source),),
+            "unit": row_units,
             "theme": _names(themes),
         }
         for kind, names in keys.items():
-            articles, alerts = per[kind]
+            articles, alerts, locals_ = per[kind]
             for name in names:
                 articles[name] += n
-                if alert:
-                    alerts[name] += n
-    month_articles, month_alerts = per["month"]
+                alerts[name] += n if alert else 0
+                locals_[name] += n if local else 0
+    scanned = seen_months | _scanned_months(conn, period)
     by_month = tuple(
-        Count(m, month_articles.get(m, 0), month_alerts.get(m, 0)) for m in period.months
+        MonthCount(
+            m,
+            months[m]["articles"],
+            months[m]["alerts"],
+            local=months[m]["local"],
+            missing=m not in scanned,
+        )
+        for m in period.months
+    )
+    outlet_articles, outlet_alerts, outlet_local = per["outlet"]
+    by_outlet = tuple(
+        OutletCount(
+            name,
+            n,
+            outlet_alerts[name],
+            local=outlet_local[name],
+            tier=tier_of(name, ""),
+            output=output[name],
+        )
+        for name, n in sorted(outlet_articles.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     return CoverageReport(
         period=period,
         unit=unit,
-        units_matched=units_matched,
+        units_matched=(current,) if current else wanted,
         articles=totals["articles"],
         alerts=totals["alerts"],
         local=totals["local"],
-        by_unit=_ranked(*per["unit"]),
-        by_theme=_ranked(*per["theme"], theme_names),
-        by_outlet=_ranked(*per["outlet"]),
-        by_tier=_ranked(*per["tier"]),
+        by_unit=_unit_counts(per["unit"], registry, period, current or None, bool(unit)),
+        by_theme=_ranked(per["theme"][0], per["theme"][1], theme_names),
+        by_outlet=by_outlet,
+        by_tier=_ranked(per["tier"][0], per["tier"][1]),
         by_month=by_month,
-        top_stories=_top_stories(conn, period, units_matched, top),
+        top_stories=_top_stories(conn, period, wanted, top),
+        all_articles=totals["all"],
+        also_units=also,
+    )
+
+
+def _unit_namer(registry: Registry | None):
+    """Stored unit name → the registry unit's current name (old names counted in)."""
+    if registry is None or not registry.units:
+        return lambda name: name
+
+    @lru_cache(maxsize=1024)
+    def current(name: str) -> str:
+        found = registry.unit_of(name)
+        return found.name if found else name
+
+    return current
+
+
+def _unit_counts(
+    counts: tuple[Counter, Counter, Counter],
+    registry: Registry | None,
+    period: Period,
+    chosen: str | None,
+    one_unit: bool,
+) -> tuple[UnitCount, ...]:
+    """Every unit in force during the period (0 where nothing was written) and every unit
+    written about, grouped by kind with the Sở first, most articles first within a kind."""
+    articles, alerts, local = counts
+    kinds: dict[str, str] = {}
+    listed: set[str] = set(articles)
+    if registry is not None:
+        start = date.fromisoformat(period.start[:10])
+        end = date.fromisoformat(period.end[:10])
+        for unit in registry.units:
+            kinds[unit.name] = unit.kind
+            if not one_unit and unit.in_force(start, end):
+                listed.add(unit.name)
+    if one_unit and chosen:
+        listed.add(chosen)
+
+    def order(name: str) -> tuple:
+        kind = kinds.get(name, "")
+        rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+        return (rank, -articles[name], name)
+
+    return tuple(
+        UnitCount(name, articles[name], alerts[name], local=local[name], kind=kinds.get(name, ""))
+        for name in sorted(listed, key=order)
     )
 
 

@@ -47,7 +47,7 @@ class ArticleRecord:
     values: tuple  # ARTICLE_COLUMNS
     hits: tuple[tuple, ...]  # HIT_COLUMNS; only for articles the matcher found relevant
     tags: tuple[tuple, ...]  # (kind, name, published) rows of article_tags: units, then themes
-    coverage_key: tuple  # the article's row of the coverage table (see migrations.m002)
+    coverage_key: tuple  # the article's row of the coverage table (see migrations.m005)
 
 
 def to_iso(value: datetime | None) -> str | None:
@@ -115,6 +115,7 @@ def article_record(article: Article, match: MatchResult | None) -> ArticleRecord
         (published or "")[:10],
         article.outlet or "",
         article.source or "",
+        verdict["edu"],
         verdict["alert"],
         verdict["local"],
         verdict["units"],

@@ -1,10 +1,10 @@
-"""Full-text search of past coverage: the query language, its safe translation to FTS5, filters.
+"""Full-text search of past coverage: running the query (see `query`), filters, order,
+snippets, and what to suggest when nothing is found (see `suggest`).
 
-The user's query is parsed here and rebuilt as an FTS5 expression made only of quoted strings,
-column filters and operators, so user text never reaches MATCH raw. Words typed without
-diacritics search the application-folded column (FTS5 never folds đ, MEASURED.md); words typed
-with diacritics match as written, in either tone style (hoá/hóa). An accented word is not also
-sought accent-less: "hoá" would then find every "hoa" (flower) of accented text.
+Newest first by default, bm25 on request (MEASURED.md: ranking a common word over a large
+store takes seconds, so relevance falls back to newest above RANK_LIMIT matches). A query
+typed with diacritics finds accented text written that way; articles written without any
+diacritic are then searched accent-less and listed after them.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ import logging
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from dumon import textnorm
 from dumon.errors import QueryError
+from dumon.query import Term, compile_query, describe, fold, is_plain, tone_variants
+from dumon.registry import loose
+from dumon.suggest import Suggestion, suggest
 from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
 
-TEXT_COLUMNS = "{title summary body}"
-FOLDED_COLUMN = "folded"
 RANK_LIMIT = 20_000
 """Above this many matches bm25 takes >100 ms (29 k: 110-200 ms measured): newest is used."""
 WALK_MIN = 20_000
@@ -33,266 +35,9 @@ BM25_WEIGHTS = (8.0, 3.0, 1.0, 1.0)  # title, summary, body, folded
 SNIPPET_WORDS = 28
 ORDERS = ("newest", "relevance")
 
-_OPERATORS = {"AND", "OR", "NOT"}
-_TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
 _WORD = re.compile(r"\w+")
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_IY = re.compile("[bdhklmnstv][iy][\u0300\u0301\u0303\u0309\u0323]")  # NFD kĩ, lý…
-
-
-# --- the query language --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """One searchable word or phrase: its words as typed (NFC, lower case)."""
-
-    words: tuple[str, ...]
-    prefix: bool = False
-
-    @property
-    def plain(self) -> bool:
-        """Typed without any diacritic (nor đ): searched in the folded column."""
-        return all(_is_plain(w) for w in self.words)
-
-
-@dataclass(frozen=True)
-class Node:
-    """An operator over sub-expressions: AND, OR or NOT (left NOT right)."""
-
-    op: str
-    children: tuple[Node | Term, ...]
-
-
-@dataclass(frozen=True)
-class CompiledQuery:
-    expression: str  # the FTS5 MATCH expression
-    terms: tuple[Term, ...]  # positive terms, for marking snippets
-
-
-def _fold(word: str) -> str:
-    return textnorm.fold(word).lower()
-
-
-def _is_plain(word: str) -> bool:
-    """True when the word carries no diacritic and no đ (the user typed it accent-less)."""
-    return "đ" not in word and not any(
-        unicodedata.combining(c) for c in unicodedata.normalize("NFD", word)
-    )
-
-
-def _clean(text: str) -> str:
-    return unicodedata.normalize("NFC", text).lower()
-
-
-def _tokens(text: str) -> list[str]:
-    tokens = _TOKEN.findall(text)
-    for token in tokens:
-        if token.startswith('"') and (len(token) == 1 or not token.endswith('"')):
-            raise QueryError(
-                'Câu tìm kiếm thiếu dấu ngoặc kép đóng ("). Cách sửa: đặt cụm từ giữa hai dấu '
-                'ngoặc kép, ví dụ "tuyển sinh lớp 10".'
-            )
-    return tokens
-
-
-def _term(token: str) -> Term | None:
-    """A word or a quoted phrase; None when it holds nothing searchable (punctuation only)."""
-    prefix = False
-    if token.startswith('"'):
-        body = token[1:-1]
-        if body.rstrip().endswith("*"):
-            body, prefix = body.rstrip()[:-1], True
-    else:
-        body = token
-        if body.endswith("*"):
-            body, prefix = body.rstrip("*"), True
-    words = tuple(_WORD.findall(_clean(body)))
-    if not words:
-        return None
-    return Term(words, prefix)
-
-
-class _Parser:
-    """Recursive descent: or := and (OR and)*; and := not (AND? not)*; not := atom (NOT atom)*."""
-
-    def __init__(self, tokens: list[str]):
-        self.tokens = tokens
-        self.pos = 0
-
-    def peek(self) -> str | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def take(self) -> str:
-        token = self.tokens[self.pos]
-        self.pos += 1
-        return token
-
-    def parse(self) -> Node | Term:
-        node = self.parse_or()
-        if self.peek() is not None:
-            raise QueryError(
-                "Dấu ngoặc đóng ')' không có ngoặc mở tương ứng. Cách sửa: kiểm tra lại các cặp "
-                "ngoặc trong câu tìm kiếm."
-            )
-        return node
-
-    def parse_or(self) -> Node | Term:
-        parts = [self.parse_and()]
-        while self.peek() == "OR":
-            self.take()
-            parts.append(self.parse_and(after="OR"))
-        return parts[0] if len(parts) == 1 else Node("OR", tuple(parts))
-
-    def parse_and(self, after: str | None = None) -> Node | Term:
-        parts = [self.parse_not(after)]
-        while (token := self.peek()) is not None and token not in ("OR", "NOT", ")"):
-            if token == "AND":
-                self.take()
-                parts.append(self.parse_not("AND"))
-            else:
-                parts.append(self.parse_not())
-        return parts[0] if len(parts) == 1 else Node("AND", tuple(parts))
-
-    def parse_not(self, after: str | None = None) -> Node | Term:
-        node = self.parse_atom(after)
-        while self.peek() == "NOT":
-            self.take()
-            node = Node("NOT", (node, self.parse_atom("NOT")))
-        return node
-
-    def parse_atom(self, after: str | None) -> Node | Term:
-        token = self.peek()
-        if token is None or token in (")", "OR", "AND") or token == "NOT":
-            raise QueryError(_missing_operand(token, after))
-        self.take()
-        if token == "(":
-            if self.peek() == ")":
-                raise QueryError(
-                    "Cặp ngoặc '()' không chứa từ nào. Cách sửa: bỏ cặp ngoặc rỗng hoặc đặt từ "
-                    "cần tìm vào giữa."
-                )
-            node = self.parse_or()
-            if self.peek() != ")":
-                raise QueryError(
-                    "Thiếu dấu ngoặc đóng ')'. Cách sửa: kiểm tra lại các cặp ngoặc trong câu tìm "
-                    "kiếm."
-                )
-            self.take()
-            return node
-        term = _term(token)
-        if term is None:
-            raise QueryError(
-                f"'{token}' không chứa chữ hay số nào để tìm. Cách sửa: bỏ nó khỏi câu tìm kiếm."
-            )
-        return term
-
-
-def _missing_operand(token: str | None, after: str | None) -> str:
-    if token == "NOT" or after == "NOT":
-        return (
-            'NOT cần một vế trước và một vế sau, ví dụ: tuyển sinh NOT "Hà Nội". Cách sửa: '
-            "thêm từ cần tìm trước NOT và từ cần loại sau NOT."
-        )
-    if after in ("AND", "OR"):
-        return (
-            f"Sau {after} còn thiếu từ cần tìm. Cách sửa: thêm một từ hoặc bỏ {after} ở cuối câu."
-        )
-    if token in ("AND", "OR"):
-        return (
-            f'{token} cần một vế ở mỗi bên, ví dụ: học phí {token} "lạm thu". Cách sửa: thêm từ '
-            f"cần tìm trước {token}."
-        )
-    if token == ")":
-        return "Dấu ngoặc đóng ')' đứng sai chỗ. Cách sửa: kiểm tra lại các cặp ngoặc."
-    return 'Câu tìm kiếm trống. Cách sửa: nhập từ cần tìm, ví dụ: dumon search "tuyển sinh lớp 10".'
-
-
-def parse_query(text: str) -> Node | Term:
-    """Parse the user's query; raise QueryError with a Vietnamese fix on bad syntax."""
-    tokens = _tokens(text or "")
-    if not tokens:
-        raise QueryError(_missing_operand(None, None))
-    return _Parser(tokens).parse()
-
-
-# --- translation to FTS5 -------------------------------------------------------------------
-
-
-def _tone_variants(word: str) -> list[str]:
-    """The spellings of an accented word: both tone styles (hòa/hoà, thủy/thuỷ) and, for a
-    consonant + i/y syllable, both letters (kĩ/kỹ, lí/lý)."""
-    variants = set(_tone_styles(word))
-    nfd = unicodedata.normalize("NFD", word)
-    if _IY.fullmatch(nfd):
-        swapped = nfd[0] + ("y" if nfd[1] == "i" else "i") + nfd[2:]
-        variants.add(unicodedata.normalize("NFC", swapped))
-    return sorted(variants)
-
-
-def _tone_styles(word: str) -> list[str]:
-    """The word in both tone styles; itself when they agree."""
-    decomposed = unicodedata.normalize("NFD", word)
-    tones = [c for c in decomposed if c in _TONES]
-    if len(tones) != 1:
-        return [word]
-    base = decomposed.replace(tones[0], "")
-    letters = unicodedata.normalize("NFC", base)
-    if letters.startswith("qu") or not re.search(r"(oa|oe|uy)$", letters):
-        return [word]
-    # Tone on the last vowel (new style) or on the one before it (old style).
-    cut = len(base) - len(unicodedata.normalize("NFD", letters[-1]))
-    first = len(base) - len(unicodedata.normalize("NFD", letters[-2:]))
-    new = base[:cut] + _mark_after(base[cut:], tones[0])
-    old = base[:first] + _mark_after(base[first:cut], tones[0]) + base[cut:]
-    variants = {unicodedata.normalize("NFC", new), unicodedata.normalize("NFC", old)}
-    return sorted(variants | {word})
-
-
-def _mark_after(chunk: str, tone: str) -> str:
-    """Put the tone after the first base letter of the chunk (and its own marks)."""
-    return chunk[:1] + tone + chunk[1:]
-
-
-def _quote(words: tuple[str, ...] | list[str], prefix: bool) -> str:
-    # Words are \w+ runs, so they hold no quote; quoting keeps FTS5 from reading keywords.
-    return '"' + " ".join(words) + '"' + (" *" if prefix else "")
-
-
-def _term_fts(term: Term) -> str:
-    if term.plain:
-        return f"{FOLDED_COLUMN} : {_quote([_fold(w) for w in term.words], term.prefix)}"
-    if any(_is_plain(w) for w in term.words):
-        # A phrase mixing accented and plain words: the folded phrase finds candidates, the
-        # accented words must also appear as written.
-        accented = [Term((w,)) for w in term.words if not _is_plain(w)]
-        parts = [f"{FOLDED_COLUMN} : {_quote([_fold(w) for w in term.words], term.prefix)}"]
-        parts += [_term_fts(t) for t in accented]
-        return "(" + " AND ".join(parts) + ")"
-    styles = {tuple(_tone_variants(w)[0] for w in term.words)}
-    styles.add(tuple(_tone_variants(w)[-1] for w in term.words))
-    styles.add(term.words)
-    alternatives = " OR ".join(_quote(s, term.prefix) for s in sorted(styles))
-    return f"{TEXT_COLUMNS} : ({alternatives})"
-
-
-def _node_fts(node: Node | Term) -> str:
-    if isinstance(node, Term):
-        return _term_fts(node)
-    return "(" + f" {node.op} ".join(_node_fts(child) for child in node.children) + ")"
-
-
-def _positive_terms(node: Node | Term) -> list[Term]:
-    if isinstance(node, Term):
-        return [node]
-    children = node.children[:1] if node.op == "NOT" else node.children
-    return [term for child in children for term in _positive_terms(child)]
-
-
-def compile_query(text: str) -> CompiledQuery:
-    """The user's query as a safe FTS5 expression plus the terms to mark in snippets."""
-    tree = parse_query(text)
-    return CompiledQuery(_node_fts(tree), tuple(_positive_terms(tree)))
+SCHEMA = "m008_article_scope"
+"""The latest migration, known here without importing sqlite-utils (a test checks it)."""
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -330,11 +75,41 @@ class Filters:
 
     since: str | None = None  # ISO, inclusive
     until: str | None = None  # ISO, exclusive
-    unit: str | None = None
+    unit: str | None = None  # a fragment of a unit's name, as typed
     theme: str | None = None
     outlet: str | None = None
     alerts: bool = False
     local: bool = False
+    edu: bool = False
+    unit_names: tuple[str, ...] | None = None  # the names --unit resolved to (registry)
+    unit_label: str | None = None  # the unit's current name, to say what was searched
+
+    def describe(self) -> str:
+        """The filters in words, for "Đã tìm: …"."""
+        parts = []
+        if self.since:
+            parts.append(f"từ {_vn_moment(self.since)}")
+        if self.until:
+            parts.append(f"trước {_vn_moment(self.until)}")
+        if self.unit:
+            parts.append(f"đơn vị {self.unit_label or self.unit!r}")
+        if self.theme:
+            parts.append(f"chủ đề '{self.theme}'")
+        if self.outlet:
+            parts.append(f"báo '{self.outlet}'")
+        if self.edu:
+            parts.append("chỉ tin giáo dục")
+        if self.local:
+            parts.append("chỉ tin địa phương")
+        if self.alerts:
+            parts.append("chỉ tin cần lưu ý")
+        return ", ".join(parts)
+
+
+def _vn_moment(iso: str) -> str:
+    moment = datetime.fromisoformat(iso)
+    day = f"{moment.day:02d}/{moment.month:02d}/{moment.year}"
+    return day if moment.time() == time(0) else f"{moment:%H:%M} {day}"
 
 
 @dataclass(frozen=True)
@@ -346,13 +121,20 @@ class SearchHit:
     published: str | None
     snippet: tuple[tuple[str, bool], ...]  # (text, marked) segments
     units: tuple[str, ...]
-    themes: tuple[str, ...]
+    themes: tuple[str, ...]  # display names
     alert: bool
+    theme_keys: tuple[str, ...] = ()
+    accentless: bool = False  # an article written without diacritics, found accent-less
 
     @property
     def snippet_text(self) -> str:
         """The snippet with matched words between « and »."""
         return "".join(f"«{text}»" if marked else text for text, marked in self.snippet)
+
+    @property
+    def snippet_plain(self) -> str:
+        """The snippet without marks (CSV: a spreadsheet cell)."""
+        return "".join(text for text, _ in self.snippet)
 
     def as_json(self) -> dict:
         return {
@@ -363,7 +145,9 @@ class SearchHit:
             "snippet": self.snippet_text,
             "units": list(self.units),
             "themes": list(self.themes),
+            "theme_keys": list(self.theme_keys),
             "alert": self.alert,
+            "accentless": self.accentless,
         }
 
 
@@ -375,16 +159,14 @@ class SearchResult:
     matches: int  # articles matching the words, before filters
     order: str  # the order actually used
     fell_back: bool = False  # relevance asked, newest used because the match set is huge
-
-
-def _loose(text: str) -> str:
-    """Accent-less, lower case, separators as single spaces ("thi-cu_tuyen sinh" → words)."""
-    return " ".join(_WORD.findall(_fold(unicodedata.normalize("NFC", text)).replace("_", " ")))
+    searched: str = ""  # what was searched, in words (query and filters)
+    suggestions: tuple[Suggestion, ...] = field(default=())
+    also_units: tuple[str, ...] = ()  # other units the --unit fragment fits
 
 
 def _fold_contains(needle: str, names: list[str]) -> list[str]:
-    wanted = _loose(needle)
-    return [name for name in names if wanted and wanted in _loose(name)]
+    wanted = loose(needle)
+    return [name for name in names if wanted and wanted in loose(name)]
 
 
 def _known(db, sql: str) -> list[str]:
@@ -400,22 +182,38 @@ class Names:
     outlets: list[str] | None = None
 
 
-def resolve_names(db, filters: Filters) -> Names:
-    """Canonical unit names, theme keys and outlets matching the filters' fragments."""
+def resolve_names(db, filters: Filters, theme_names: Mapping[str, str] | None = None) -> Names:
+    """Unit names, theme keys and outlets matching the filters.
 
-    def tags(kind: str, fragment: str | None) -> list[str] | None:
-        if not fragment:
-            return None
-        sql = f"select distinct name from article_tags where kind = '{kind}'"
-        return _fold_contains(fragment, _known(db, sql))
+    Units come from the registry when --unit was resolved there (``unit_names``), else from
+    the stored names containing the fragment; a theme matches by key or display name.
+    """
 
+    def tags(kind: str) -> list[str]:
+        return _known(db, f"select distinct name from article_tags where kind = '{kind}'")
+
+    units = None
+    if filters.unit_names is not None:
+        units = list(filters.unit_names)
+    elif filters.unit:
+        units = _fold_contains(filters.unit, tags("unit"))
+    themes = None
+    if filters.theme:
+        names = theme_names or {}
+        themes = [
+            key
+            for key in tags("theme")
+            if _fold_contains(filters.theme, [key, names.get(key, key)])
+        ]
     outlets = None
     if filters.outlet:
         outlets = _fold_contains(filters.outlet, _known(db, "select distinct outlet from articles"))
-    return Names(tags("unit", filters.unit), tags("theme", filters.theme), outlets)
+    return Names(units, themes, outlets)
 
 
-def filter_sql(db, filters: Filters, alias: str = "a") -> tuple[str, list]:
+def filter_sql(
+    db, filters: Filters, alias: str = "a", theme_names: Mapping[str, str] | None = None
+) -> tuple[str, list]:
     """A WHERE fragment (starting with ' and') and its parameters for the filters."""
     clauses: list[str] = []
     params: list = []
@@ -427,7 +225,8 @@ def filter_sql(db, filters: Filters, alias: str = "a") -> tuple[str, list]:
         bounds.append("published < ?")
         params.append(filters.until)
     clauses.extend(f"{alias}.{bound}" for bound in bounds)
-    names = resolve_names(db, filters)
+    names = resolve_names(db, filters, theme_names)
+    _designates_something(filters, names)
     for kind, chosen in (("unit", names.units), ("theme", names.themes)):
         if chosen is None:
             continue
@@ -448,12 +247,36 @@ def filter_sql(db, filters: Filters, alias: str = "a") -> tuple[str, list]:
         clauses.append(f"{alias}.alert = 1")
     if filters.local:
         clauses.append(f"{alias}.local = 1")
+    if filters.edu:
+        clauses.append(f"{alias}.edu = 1")
     return "".join(f" and {c}" for c in clauses), params
+
+
+def _designates_something(filters: Filters, names: Names) -> None:
+    """A --unit, --theme or --outlet that names nothing stored is a mistake to report, not a
+    search to run: its empty result would read as "the press wrote nothing"."""
+    for option, fragment, found, example in (
+        ("--unit", filters.unit, names.units, "le hong phong"),
+        ("--theme", filters.theme, names.themes, "tuyen sinh"),
+        ("--outlet", filters.outlet, names.outlets, "vnexpress"),
+    ):
+        if fragment and found == [] and not (option == "--unit" and filters.unit_names):
+            raise QueryError(
+                f"{option} '{fragment}' không khớp tên nào trong các bài đã lưu. Cách sửa: gõ "
+                f'một phần tên (không dấu cũng được), ví dụ {option} "{example}".'
+            )
 
 
 def _narrowing(filters: Filters) -> bool:
     """Filters that may skip most rows, where walking the date index could scan far."""
-    return bool(filters.unit or filters.theme or filters.outlet or filters.alerts or filters.local)
+    return bool(
+        filters.unit
+        or filters.theme
+        or filters.outlet
+        or filters.alerts
+        or filters.local
+        or filters.edu
+    )
 
 
 def open_reader(path) -> sqlite3.Connection:
@@ -461,13 +284,19 @@ def open_reader(path) -> sqlite3.Connection:
 
     Plain sqlite3: importing sqlite-utils (and the numpy it probes for) costs ~0.3 s of a
     command's start-up. The scan or import that wrote the database migrated it; a database
-    from before the reading tables (migration m002) is migrated once here.
+    written by an older dumon is migrated once here.
     """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.execute("pragma busy_timeout = 30000")
-    if conn.execute("select 1 from sqlite_master where name = 'article_tags'").fetchone():
+    try:
+        current = conn.execute(
+            "select 1 from _dumon_migrations where name = ?", [SCHEMA]
+        ).fetchone()
+    except sqlite3.OperationalError:  # no bookkeeping table: a blank or foreign file
+        current = None
+    if current:
         return conn
-    conn.close()  # a desk written by an older dumon: bring its schema up to date first
+    conn.close()  # bring its schema up to date first
     from dumon import store
 
     store.open_db(path).close()
@@ -479,6 +308,12 @@ _COLUMNS = (
 )
 
 
+def _plain_text(title: str | None, summary: str | None, body: str | None) -> int:
+    """1 when the article carries no diacritic at all (a feed written without them)."""
+    text = " ".join(filter(None, (title, summary, body)))
+    return int(not textnorm.has_diacritics(text))
+
+
 def search(
     db,
     query: str,
@@ -486,8 +321,12 @@ def search(
     filters: Filters | None = None,
     limit: int = 20,
     order: str = "newest",
+    theme_names: Mapping[str, str] | None = None,
 ) -> SearchResult:
-    """The newest (or most relevant) articles matching the query and the filters."""
+    """The newest (or most relevant) articles matching the query and the filters.
+
+    `theme_names` maps theme keys to display names (the desk's keywords/themes.yaml).
+    """
     if order not in ORDERS:
         raise QueryError(f"Không có thứ tự '{order}'. Cách sửa: dùng newest hoặc relevance.")
     if limit < 1:
@@ -496,11 +335,15 @@ def search(
     filters = filters or Filters()
     log.debug("FTS5 expression: %s", compiled.expression)
     conn = db.conn if hasattr(db, "conn") else db
-    where, params = filter_sql(conn, filters)
-    try:
-        matches = conn.execute(
-            "select count(*) from articles_fts where articles_fts match ?", [compiled.expression]
+    where, params = filter_sql(conn, filters, theme_names=theme_names)
+
+    def count(expression: str) -> int:
+        return conn.execute(
+            "select count(*) from articles_fts where articles_fts match ?", [expression]
         ).fetchone()[0]
+
+    try:
+        matches = count(compiled.expression)
         used, fell_back = order, False
         if order == "relevance" and matches > RANK_LIMIT:
             used, fell_back = "newest", True
@@ -526,18 +369,63 @@ def search(
                 "order by a.published desc, a.id desc limit ?"
             )
         rows = conn.execute(sql, [compiled.expression, *params, limit]).fetchall()
+        accentless: list = []
+        if compiled.loose and len(rows) < limit:
+            accentless = _accentless_rows(conn, compiled, where, params, limit - len(rows))
+        suggestions: tuple[Suggestion, ...] = ()
+        if not rows and not accentless or _looks_glued(compiled.terms):
+            suggestions = suggest(conn, compiled.tree, matches=matches, count=count)
     except sqlite3.OperationalError as exc:  # should not happen: the expression is ours
         log.error("FTS5 rejected %r: %s", compiled.expression, exc)
         raise QueryError(
             "Không thực hiện được câu tìm kiếm này. Cách sửa: viết lại đơn giản hơn, ví dụ bỏ "
             "bớt ngoặc hoặc toán tử."
         ) from exc
-    hits = tuple(_hit(row, compiled.terms) for row in rows)
-    return SearchResult(query, compiled.expression, hits, matches, used, fell_back)
+    names = theme_names or {}
+    hits = tuple(_hit(row, compiled.terms, names) for row in rows) + tuple(
+        _hit(row, compiled.terms, names, accentless=True) for row in accentless
+    )
+    searched = describe(compiled.tree)
+    if filters.describe():
+        searched += "; " + filters.describe()
+    return SearchResult(
+        query,
+        compiled.expression,
+        hits,
+        matches + len(accentless),
+        used,
+        fell_back,
+        searched,
+        suggestions,
+    )
 
 
-def _hit(row, terms: tuple[Term, ...]) -> SearchHit:
+def _accentless_rows(conn, compiled, where: str, params: list, room: int) -> list:
+    """Articles written without any diacritic that match the query accent-less, newest
+    first: after the accented matches, as the typed diacritics could not be checked."""
+    conn.create_function("dumon_plain_text", 3, _plain_text, deterministic=True)
+    sql = (
+        f"select {_COLUMNS} from articles a where a.id in (select rowid from articles_fts "
+        "where articles_fts match ?) and a.id not in (select rowid from articles_fts where "
+        f"articles_fts match ?){where} and dumon_plain_text(a.title, a.summary, a.body) "
+        "order by a.published desc, a.id desc limit ?"
+    )
+    return conn.execute(sql, [compiled.loose, compiled.expression, *params, room]).fetchall()
+
+
+_GLUED = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+
+
+def _looks_glued(terms: tuple[Term, ...]) -> bool:
+    """A number typed against a word ("lop10"): worth suggesting the separated form."""
+    return any(_GLUED.search(w) for t in terms for w in t.words)
+
+
+def _hit(
+    row, terms: tuple[Term, ...], theme_names: Mapping[str, str], *, accentless: bool = False
+) -> SearchHit:
     id_, title, url, outlet, published, summary, body, units, themes, alert = row
+    keys = tuple(json.loads(themes or "[]"))
     return SearchHit(
         id=id_,
         title=title,
@@ -546,8 +434,10 @@ def _hit(row, terms: tuple[Term, ...]) -> SearchHit:
         published=published,
         snippet=_best_snippet(title, " ".join(filter(None, (summary, body))), terms),
         units=tuple(json.loads(units or "[]")),
-        themes=tuple(json.loads(themes or "[]")),
+        themes=tuple(theme_names.get(k, k) for k in keys),
         alert=bool(alert),
+        theme_keys=keys,
+        accentless=accentless,
     )
 
 
@@ -563,15 +453,15 @@ def _best_snippet(title: str, text: str, terms: tuple[Term, ...]):
     return marked_title if any(m for _, m in marked_title) else (snippet or marked_title)
 
 
-def _word_test(word: str, last_prefix: bool):
+def _word_test(word: str, prefix: bool):
     """A predicate on a text token: does it spell this query word (as the query asks)?"""
-    if _is_plain(word):
-        target = _fold(word)
-        if last_prefix:
+    if is_plain(word):
+        target = fold(word)
+        if prefix:
             return lambda low, folded: folded.startswith(target)
         return lambda low, folded: folded == target
-    forms = tuple(_tone_variants(word))
-    if last_prefix:
+    forms = tuple(tone_variants(word))
+    if prefix:
         return lambda low, folded: low.startswith(forms)
     return lambda low, folded: low in forms
 
@@ -579,13 +469,10 @@ def _word_test(word: str, last_prefix: bool):
 def _mark(tokens: list[str], terms: tuple[Term, ...]) -> list[bool]:
     """Flag the tokens that are part of an occurrence of a term (a phrase in sequence)."""
     lows = [t.lower() for t in tokens]
-    folds = [_fold(t) for t in lows]
+    folds = [fold(t) for t in lows]
     flags = [False] * len(tokens)
     for term in terms:
-        tests = [
-            _word_test(w, term.prefix and i == len(term.words) - 1)
-            for i, w in enumerate(term.words)
-        ]
+        tests = [_word_test(w, star) for w, star in zip(term.words, term.stars, strict=True)]
         for i in range(len(tokens) - len(tests) + 1):
             if all(test(lows[i + k], folds[i + k]) for k, test in enumerate(tests)):
                 for k in range(len(tests)):

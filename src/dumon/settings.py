@@ -17,6 +17,9 @@ from dumon.errors import ConfigError
 from dumon.yamlload import LineMap, load_yaml_with_lines
 
 DEFAULT_DEPARTMENT = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"
+DEFAULT_PARENT_AGENCY = "UBND tỉnh Ninh Bình"  # the line above the department (NĐ 30/2020)
+DEFAULT_PLACE = "Ninh Bình"  # the place name before a document's date
+TIERS = ("central", "local", "sector", "other")
 SECURITY_MODES = ("starttls", "ssl", "none")
 _SECRET_KEYS = {"password", "pass", "passwd", "secret", "mat_khau"}
 
@@ -46,6 +49,9 @@ class HealthSettings:
 @dataclass(frozen=True)
 class Settings:
     department: str = DEFAULT_DEPARTMENT
+    parent_agency: str = DEFAULT_PARENT_AGENCY
+    place: str = DEFAULT_PLACE
+    outlet_tiers: dict[str, str] = field(default_factory=dict)  # outlet or site → tier
     digest_hour: int = 7
     national_limit: int = 15
     mail: MailSettings | None = None
@@ -53,7 +59,17 @@ class Settings:
     path: Path | None = None
 
 
-_TOP_KEYS = {"department", "digest_hour", "national_limit", "timezone", "mail", "health"}
+_TOP_KEYS = {
+    "department",
+    "parent_agency",
+    "place",
+    "outlet_tiers",
+    "digest_hour",
+    "national_limit",
+    "timezone",
+    "mail",
+    "health",
+}
 _MAIL_KEYS = {
     "host",
     "port",
@@ -77,8 +93,11 @@ def load_settings(path: Path) -> Settings:
     check = _Checker(path, lines)
     top = check.mapping(data, "tệp", _TOP_KEYS)
     values: dict[str, Any] = {"path": path}
-    if "department" in top:
-        values["department"] = check.text(top, "department")
+    for key in ("department", "parent_agency", "place"):
+        if key in top:
+            values[key] = check.text(top, key)
+    if "outlet_tiers" in top:
+        values["outlet_tiers"] = _load_tiers(check, top)
     if "digest_hour" in top:
         values["digest_hour"] = check.integer(top, "digest_hour", 0, 23)
     if "national_limit" in top:
@@ -98,6 +117,27 @@ def load_settings(path: Path) -> Settings:
             **{key: check.integer(health, key, 1, 3650) for key in health}
         )
     return Settings(**values)
+
+
+def _load_tiers(check: _Checker, top: dict) -> dict[str, str]:
+    """``outlet_tiers``: the tier of outlets met only through imports (no source of ours)."""
+    tiers = top["outlet_tiers"]
+    if not isinstance(tiers, dict):
+        raise ConfigError(
+            check.path,
+            check.lines.key(top, "outlet_tiers"),
+            "outlet_tiers phải là một bảng tên báo → cấp",
+            "ví dụ `outlet_tiers: {vnexpress.net: central, baoninhbinh.org.vn: local}`",
+        )
+    for outlet, tier in tiers.items():
+        if tier not in TIERS:
+            raise ConfigError(
+                check.path,
+                check.lines.key(tiers, outlet),
+                f"cấp '{tier}' của báo '{outlet}' không hợp lệ",
+                f"dùng một trong {', '.join(TIERS)}",
+            )
+    return {str(outlet): str(tier) for outlet, tier in tiers.items()}
 
 
 def _load_mail(check: _Checker, fields: dict) -> MailSettings:

@@ -6,11 +6,12 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
-from dumon import store
+from dumon import health, store
 from dumon.config import load_sources
 from dumon.desk import Desk
 from dumon.fetch import Fetcher
 from dumon.models import FetchStatus, Source
+from dumon.settings import load_settings
 from dumon.vntime import VN_TZ
 
 
@@ -28,6 +29,7 @@ class SourceRow:
     consecutive_failures: int
     days_since_new: int | None
     last_error: str | None
+    health: str = "new"  # the health status (see `health`): "new" is never read, unverified
 
 
 def _days_since(value: str | None, now: datetime) -> int | None:
@@ -47,9 +49,12 @@ def list_sources(desk: Desk) -> list[SourceRow]:
         finally:
             db.close()
     now = datetime.now(VN_TZ)
+    settings = load_settings(desk.settings_path).health
     rows = []
     for source in config.sources:
         state = states.get(source.name, {})
+        known = state or {"name": source.name, "outlet": source.outlet}
+        judged = health.assess(known, now, settings, configured=source)
         rows.append(
             SourceRow(
                 name=source.name,
@@ -64,6 +69,7 @@ def list_sources(desk: Desk) -> list[SourceRow]:
                 consecutive_failures=state.get("consecutive_failures") or 0,
                 days_since_new=_days_since(state.get("last_new_article"), now),
                 last_error=state.get("last_error"),
+                health=judged.status,
             )
         )
     return rows

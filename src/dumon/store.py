@@ -26,6 +26,7 @@ from dumon.rows import (
     match_columns,
 )
 from dumon.rows import to_iso as to_iso  # re-exported: readers format times with store.to_iso
+from dumon.urls import article_key
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
 
@@ -85,20 +86,58 @@ def source_states(db: Database) -> dict[str, dict]:
 
 
 def known_urls(db: Database, urls: list[str]) -> set[str]:
-    """The subset of urls already stored (chunked to stay under SQLite's variable limit)."""
+    """The subset of urls already stored, under that URL or as another URL of the same
+    outlet article (chunked to stay under SQLite's variable limit)."""
     found: set[str] = set()
+    by_key: dict[str, list[str]] = {}
+    for url in urls:
+        key = article_key(url)
+        if key:
+            by_key.setdefault(key, []).append(url)
     for i in range(0, len(urls), 500):
         chunk = urls[i : i + 500]
         marks = ",".join("?" * len(chunk))
         for row in db.execute(f"select url from articles where url in ({marks})", chunk):
             found.add(row[0])
+    keys = list(by_key)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"select article_key from articles where article_key in ({marks})"
+        for row in db.execute(sql, chunk):
+            found.update(by_key[row[0]])
     return found
 
 
+# An article is stored once: not under a second URL of the same outlet article (its number,
+# `urls.article_key`), nor when the same outlet already has the same text (a reprint). The
+# `+` keep SQLite on the content-hash index: by the outlet it would read every article of
+# the outlet for each insert, and `content_hash = ?` would be folded into the indexed
+# expression (constant propagation), which then matches no index.
 _INSERT_ARTICLE = (
-    f"insert into articles ({', '.join(f'[{c}]' for c in (*ARTICLE_COLUMNS, 'first_seen'))}) "
-    f"values ({', '.join('?' * (len(ARTICLE_COLUMNS) + 1))}) on conflict(url) do nothing"
+    "insert into articles "
+    f"({', '.join(f'[{c}]' for c in (*ARTICLE_COLUMNS, 'first_seen', 'article_key'))}) "
+    f"select {', '.join('?' * (len(ARTICLE_COLUMNS) + 2))} "
+    "where not exists (select 1 from articles where article_key = ?) "
+    "and not exists (select 1 from articles where substr(content_hash, 1, 12) = substr(?, 1, 12) "
+    "and +content_hash = ? and +outlet = ?) "
+    "on conflict(url) do nothing"
 )
+_URL = ARTICLE_COLUMNS.index("url")
+_SUMMARY = ARTICLE_COLUMNS.index("summary")
+_BODY = ARTICLE_COLUMNS.index("body")
+_OUTLET = ARTICLE_COLUMNS.index("outlet")
+_HASH = ARTICLE_COLUMNS.index("content_hash")
+
+
+def _insert_params(values: tuple, seen: str) -> tuple:
+    """The insert's parameters: the row, then what identifies the article elsewhere."""
+    key = article_key(values[_URL])
+    # A title alone (a recurring heading) is no proof of a reprint.
+    text_hash = values[_HASH] if values[_SUMMARY] or values[_BODY] else None
+    return (*values, seen, key, key, text_hash, text_hash, values[_OUTLET])
+
+
 _INSERT_HIT = (
     f"insert into hits (article_id, {', '.join(f'[{c}]' for c in HIT_COLUMNS)}) "
     f"values (?, {', '.join('?' * len(HIT_COLUMNS))})"
@@ -107,9 +146,9 @@ _INSERT_HIT = (
 
 _INSERT_TAG = "insert into article_tags (article_id, kind, name, published) values (?, ?, ?, ?)"
 _ADD_COVERAGE = (
-    "insert into coverage (day, outlet, source, alert, local, units, themes, n) "
-    "values (?, ?, ?, ?, ?, ?, ?, ?) "
-    "on conflict (day, outlet, source, alert, local, units, themes) "
+    "insert into coverage (day, outlet, source, edu, alert, local, units, themes, n) "
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "on conflict (day, outlet, source, edu, alert, local, units, themes) "
     "do update set n = n + excluded.n"
 )
 
@@ -140,7 +179,8 @@ def store_articles(
 
 
 def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) -> StoredBatch:
-    """Insert prepared articles (see `rows`) unless their URL is known; inside a transaction.
+    """Insert prepared articles (see `rows`) unless already stored (by URL, by the outlet's
+    article number, or as a reprint of the same text); inside a transaction.
 
     The only way articles enter the database: it also writes their ``article_tags`` and
     ``coverage`` rows (migration m004), one statement per batch.
@@ -150,7 +190,7 @@ def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) 
     tags: list[tuple] = []
     coverage: Counter[tuple] = Counter()
     for record in records:
-        cursor = db.conn.execute(_INSERT_ARTICLE, (*record.values, seen))
+        cursor = db.conn.execute(_INSERT_ARTICLE, _insert_params(record.values, seen))
         if cursor.rowcount != 1:
             continue
         new += 1

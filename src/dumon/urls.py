@@ -135,3 +135,23 @@ def canonical_url(url: str, base: str | None = None) -> str:
     path = _MULTI_SLASH.sub("/", _requote(parts.path)) or "/"
     query = _clean_query(parts.query)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+# An outlet's own article number at the end of the slug: "-4923494.html" (VnExpress),
+# "-185250825225844236.htm" (Thanh Niên), "-post875146.html", "-d1327289.html", possibly
+# followed by a variant suffix of a word or two ("-4927525-tong-thuat.html") or a slash.
+_ARTICLE_NUMBER = re.compile(r"[-/_.][a-z]{0,6}(\d{6,})(?:-[a-z]+){0,2}(?:\.[a-z]{2,5})?/?$")
+
+
+def article_key(url: str) -> str | None:
+    """The outlet's identity of an article, shared by every URL of it: host + the article
+    number of its slug. Outlets rewrite a title (and so the slug) under the same number; two
+    such URLs are one article. None when the URL carries no number."""
+    parts = urlsplit(url)
+    found = _ARTICLE_NUMBER.search(parts.path.lower())
+    if not found or not parts.hostname:
+        return None
+    host = _host(parts.hostname)
+    for prefix in ("www.", "m.", "amp."):
+        host = host.removeprefix(prefix)
+    return f"{host}#{found.group(1)}"

@@ -41,8 +41,9 @@ FROM_SUFFIX = {
 }
 
 
-def render(digest, fmt: Format) -> str | bytes:
-    """The digest in a file format (terminal output is the text format when written)."""
+def render(digest, fmt: Format, *, settings=None) -> str | bytes:
+    """The digest in a file format (terminal output is the text format when written);
+    `settings` gives the printed document its parent agency and place."""
     if fmt is Format.markdown:
         from dumon.render.digest_markdown import render_markdown
 
@@ -54,7 +55,9 @@ def render(digest, fmt: Format) -> str | bytes:
     if fmt is Format.docx:
         from dumon.render.digest_docx import render_docx
 
-        return render_docx(digest)
+        if settings is None:
+            return render_docx(digest)
+        return render_docx(digest, parent_agency=settings.parent_agency, place=settings.place)
     if fmt is Format.json:
         from dumon.render.digest_json import render_json
 
@@ -133,7 +136,7 @@ def register(app: typer.Typer) -> None:
         try:
             desk = resolve_home(ctx.obj.home)
             digest = make_digest(desk, on=on, since=since, until=until, explain=explain)
-            content = render(digest, fmt)
+            content = render(digest, fmt, settings=load_settings(desk.settings_path))
             copy = desk.digests_dir / copy_name(digest, fmt)
             _write(copy, content)
             if output is not None:

@@ -31,26 +31,83 @@ def _open_db(ctx: typer.Context):
     return open_reader(desk.db_path)
 
 
-def _theme_names(ctx: typer.Context) -> dict[str, str]:
-    """Display names of the desk's themes; keys alone when keywords/ cannot be read."""
-    from dumon.keywords import load_keywords
+def _keywords_dir(ctx: typer.Context) -> Path:
+    return resolve_home(ctx.obj.home).keywords_dir
 
-    desk = resolve_home(ctx.obj.home)
-    if not desk.keywords_dir.is_dir():
-        return {}
+
+def _unit_filter(ctx: typer.Context, filters, *, registry=None):
+    """The filters with --unit resolved in the desk's registry (any name, accent-insensitive,
+    preferring the unit in force during the period); unchanged when it names no unit there,
+    so the stored names are searched. Returns the filters and the other units it fits."""
+    import dataclasses
+
+    from dumon.registry import load_registry
+
+    if not filters.unit:
+        return filters, ()
+    registry = registry or load_registry(_keywords_dir(ctx))
+    start = _day(filters.since)
+    end = _day(filters.until)
+    choice = registry.choose_unit(filters.unit, start=start, end=end)
+    if choice is None:
+        return filters, ()
+    resolved = dataclasses.replace(filters, unit_names=choice.names, unit_label=choice.unit.name)
+    return resolved, tuple(u.name for u in choice.others)
+
+
+def _settings(desk):
+    """The desk's settings; the defaults (and a warning) when settings.yaml is broken, since a
+    report can be made without them (`dumon doctor` says what is wrong)."""
+    from dumon.settings import Settings, load_settings
+
     try:
-        return {theme.key: theme.name for theme in load_keywords(desk.keywords_dir).themes}
-    except DumonError as error:  # the report still has its figures; `dumon check` says why
-        logging.getLogger(__name__).warning("keywords/: %s", error.message)
-        return {}
+        return load_settings(desk.settings_path)
+    except DumonError as error:
+        logging.getLogger(__name__).warning("settings.yaml: %s", error.message)
+        return Settings()
 
 
-def _write(text: str, output: Path | None) -> None:
+def _configured_sources(desk) -> list[tuple[str, str, str, str]]:
+    """(name, outlet, url, tier) of the desk's sources.yaml, for the tiers of imported
+    outlets; none when the file is missing or broken (`dumon doctor` says why)."""
+    from dumon.config import load_sources
+
+    if not desk.sources_path.is_file():
+        return []
+    try:
+        config = load_sources(desk.sources_path)
+    except DumonError as error:
+        logging.getLogger(__name__).warning("sources.yaml: %s", error.message)
+        return []
+    return [(s.name, s.outlet, s.url, s.tier) for s in config.sources]
+
+
+def _day(iso: str | None):
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).date() if iso else None
+
+
+def _spreadsheet(output: Path | None) -> bool:
+    """A .csv file is for a spreadsheet program: give it the byte-order mark Excel needs."""
+    return output is not None and output.suffix.lower() == ".csv"
+
+
+def _write(text: str, output: Path | None, *, bom: bool = False) -> None:
+    """Write to the file, or to stdout; `bom` starts UTF-8 text with a byte-order mark, so
+    Excel on Windows reads Vietnamese instead of mojibake."""
     if output is None:
+        if bom:
+            import sys
+
+            sys.stdout.flush()
+            sys.stdout.buffer.write(("\ufeff" + text).encode("utf-8"))
+            sys.stdout.buffer.flush()
+            return
         typer.echo(text, nl=not text.endswith("\n"))
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
     except OSError as exc:
         raise QueryError(
             f"Không ghi được tệp {output}: {exc.strerror}. Cách sửa: chọn thư mục có quyền ghi."
@@ -64,6 +121,43 @@ Since = Annotated[
 Until = Annotated[
     str | None, typer.Option("--until", help="Đến hết ngày/giờ (YYYY-MM-DD hoặc ISO 8601).")
 ]
+UnitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--unit", help="Chỉ bài nhắc đơn vị này (bất kỳ tên nào của đơn vị, không dấu cũng được)."
+    ),
+]
+ThemeOption = Annotated[
+    str | None, typer.Option("--theme", help="Chỉ bài thuộc chủ đề này (tên hoặc mã).")
+]
+OutletOption = Annotated[str | None, typer.Option("--outlet", help="Chỉ bài của cơ quan báo này.")]
+AlertsOption = Annotated[bool, typer.Option("--alerts", help="Chỉ bài cần lưu ý.")]
+LocalOption = Annotated[bool, typer.Option("--local", help="Chỉ bài về địa phương.")]
+EduOption = Annotated[bool, typer.Option("--edu", help="Chỉ tin giáo dục.")]
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV cho Excel: thêm dấu BOM để Excel trên Windows đọc đúng tiếng Việt (tệp .csv "
+        "tự có).",
+    ),
+]
+
+
+def _reading_filters(since, until, unit, theme, outlet, alerts, local, edu):
+    """The filters shared by search and export."""
+    from dumon import search
+
+    return search.Filters(
+        since=search.parse_bound(since),
+        until=search.parse_bound(until, end=True),
+        unit=unit,
+        theme=theme,
+        outlet=outlet,
+        alerts=alerts,
+        local=local,
+        edu=edu,
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -71,58 +165,64 @@ def register(app: typer.Typer) -> None:
     def search_command(
         ctx: typer.Context,
         query: Annotated[
-            str,
+            list[str],
             typer.Argument(
-                help='Câu tìm kiếm: từ (không dấu cũng được), "cụm từ", tiền tố*, AND/OR/NOT, '
-                "(ngoặc)."
+                help="Câu tìm kiếm: các từ gõ liền nhau được tìm liền nhau, đúng thứ tự (không "
+                'dấu cũng được); "cụm từ", tiền tố*, AND/OR/NOT, (ngoặc).'
             ),
         ],
         since: Since = None,
         until: Until = None,
-        unit: Annotated[
-            str | None, typer.Option(help="Chỉ bài nhắc đơn vị này (một phần tên, không dấu).")
-        ] = None,
-        theme: Annotated[str | None, typer.Option(help="Chỉ bài thuộc chủ đề này.")] = None,
-        outlet: Annotated[str | None, typer.Option(help="Chỉ bài của cơ quan báo này.")] = None,
-        alerts: Annotated[bool, typer.Option("--alerts", help="Chỉ bài cần lưu ý.")] = False,
-        local: Annotated[bool, typer.Option("--local", help="Chỉ bài về địa phương.")] = False,
+        unit: UnitOption = None,
+        theme: ThemeOption = None,
+        outlet: OutletOption = None,
+        alerts: AlertsOption = False,
+        local: LocalOption = False,
+        edu: EduOption = False,
         limit: Annotated[int, typer.Option(help="Số bài tối đa.")] = 20,
         order: Annotated[
             str, typer.Option(help="newest (mới nhất trước) hoặc relevance (liên quan nhất).")
         ] = "newest",
         as_json: Annotated[bool, typer.Option("--json", help="In JSON.")] = False,
         as_csv: Annotated[bool, typer.Option("--csv", help="In CSV.")] = False,
+        excel: ExcelOption = False,
         output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp.")] = None,
     ) -> None:
         """Tìm trong các bài đã lưu (không phân biệt có dấu hay không dấu).
 
-        Ví dụ: dumon search "tuyen sinh lop 10" --since 2025-09-01 --unit "le hong phong"
+        Ví dụ: dumon search tuyen sinh lop 10 --since 2025-09-01 --unit "le hong phong"
         """
+        import dataclasses
+
+        from dumon import query as query_language
         from dumon import search
+        from dumon.registry import theme_names
         from dumon.render import search_view
 
+        text = " ".join(query)
         try:
-            filters = search.Filters(
-                since=search.parse_bound(since),
-                until=search.parse_bound(until, end=True),
-                unit=unit,
-                theme=theme,
-                outlet=outlet,
-                alerts=alerts,
-                local=local,
-            )
-            if as_json and as_csv:
+            filters = _reading_filters(since, until, unit, theme, outlet, alerts, local, edu)
+            if as_json and (as_csv or excel):
                 raise QueryError("Chỉ chọn một trong --json và --csv. Cách sửa: bỏ một tùy chọn.")
-            search.compile_query(query)  # bad syntax is reported before the database is opened
+            query_language.compile_query(text)  # bad syntax is reported before opening the db
             db = _open_db(ctx)
             try:
-                result = search.search(db, query, filters=filters, limit=limit, order=order)
+                filters, also_units = _unit_filter(ctx, filters)
+                result = search.search(
+                    db,
+                    text,
+                    filters=filters,
+                    limit=limit,
+                    order=order,
+                    theme_names=theme_names(_keywords_dir(ctx)),
+                )
             finally:
                 db.close()
+            result = dataclasses.replace(result, also_units=also_units)
             if as_json:
                 _write(search_view.search_json(result), output)
-            elif as_csv:
-                _write(search_view.search_csv(result), output)
+            elif as_csv or excel:
+                _write(search_view.search_csv(result), output, bom=excel or _spreadsheet(output))
             elif output is not None or not _console().is_terminal:
                 _write(search_view.search_text(result), output)
             else:
@@ -161,6 +261,7 @@ def register(app: typer.Typer) -> None:
         import io
 
         from dumon import report
+        from dumon.registry import load_registry
         from dumon.render import report_view
 
         formats = ("terminal", "text", "json", "html", "png")
@@ -174,10 +275,16 @@ def register(app: typer.Typer) -> None:
             chosen = report.resolve_period(
                 start=start, end=end, preset=period, school_year_spec=school_year
             )
+            desk = resolve_home(ctx.obj.home)
+            settings = _settings(desk)
+            registry = load_registry(desk.keywords_dir)
             db = _open_db(ctx)
             try:
+                tiers = report.tier_map(
+                    db, _configured_sources(desk), overrides=settings.outlet_tiers
+                )
                 result = report.build_report(
-                    db, chosen, unit=unit, top=top, theme_names=_theme_names(ctx)
+                    db, chosen, unit=unit, top=top, registry=registry, tiers=tiers
                 )
             finally:
                 db.close()
@@ -186,7 +293,7 @@ def register(app: typer.Typer) -> None:
             elif fmt == "html":
                 from dumon.render.report_html import report_html
 
-                _write(report_html(result), output)
+                _write(report_html(result, department=settings.department), output)
             elif fmt == "png":
                 from dumon.render.report_png import report_png
 
@@ -201,7 +308,7 @@ def register(app: typer.Typer) -> None:
             elif fmt == "text" or output is not None or not _console().is_terminal:
                 buffer = io.StringIO()
                 report_view.print_report(
-                    Console(file=buffer, width=110, color_system=None, highlight=False), result
+                    Console(file=buffer, width=80, color_system=None, highlight=False), result
                 )
                 _write(buffer.getvalue(), output)
             else:
@@ -215,29 +322,48 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", help="csv hoặc jsonl.")] = "jsonl",
         start: Annotated[str | None, typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
         end: Annotated[str | None, typer.Option("--to", help="Đến hết ngày (YYYY-MM-DD).")] = None,
+        unit: UnitOption = None,
+        theme: ThemeOption = None,
+        outlet: OutletOption = None,
+        alerts: AlertsOption = False,
+        local: LocalOption = False,
+        edu: EduOption = False,
+        excel: ExcelOption = False,
         output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp.")] = None,
     ) -> None:
         """Xuất các bài đã lưu và kết quả khớp từ khóa của chúng (CSV hoặc JSON lines).
 
-        Không nêu --from/--to thì xuất tất cả. Tệp JSON lines nhập lại được bằng `dumon import`.
+        Không nêu --from/--to thì xuất tất cả; các bộ lọc như `dumon search`. Tệp .csv có dấu
+        BOM để Excel đọc đúng tiếng Việt. Tệp JSON lines nhập lại được bằng `dumon import`.
         """
         import sys
 
-        from dumon import export, search
+        from dumon import export
 
         try:
-            since = search.parse_bound(start)
-            until = search.parse_bound(end, end=True)
+            filters = _reading_filters(start, end, unit, theme, outlet, alerts, local, edu)
             if fmt not in export.FORMATS:
                 raise QueryError(f"Không có định dạng xuất '{fmt}'. Cách sửa: dùng csv hoặc jsonl.")
+            if excel and fmt != "csv":
+                raise QueryError("--excel chỉ dùng với --format csv. Cách sửa: thêm --format csv.")
+            bom = fmt == "csv" and (excel or _spreadsheet(output))
             db = _open_db(ctx)
             try:
+                filters, _ = _unit_filter(ctx, filters)
+                since, until = filters.since, filters.until
                 if output is None:
-                    summary = export.export(db, sys.stdout, fmt=fmt, since=since, until=until)
+                    if bom:
+                        sys.stdout.write("\ufeff")
+                    summary = export.export(
+                        db, sys.stdout, fmt=fmt, since=since, until=until, filters=filters
+                    )
                 else:
                     try:
-                        with output.open("w", encoding="utf-8", newline="") as handle:
-                            summary = export.export(db, handle, fmt=fmt, since=since, until=until)
+                        encoding = "utf-8-sig" if bom else "utf-8"
+                        with output.open("w", encoding=encoding, newline="") as handle:
+                            summary = export.export(
+                                db, handle, fmt=fmt, since=since, until=until, filters=filters
+                            )
                     except OSError as exc:
                         raise QueryError(
                             f"Không ghi được tệp {output}: {exc.strerror}. Cách sửa: chọn thư mục "

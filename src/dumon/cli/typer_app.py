@@ -8,7 +8,8 @@ the others (Rich, the scan). ``--help`` builds them all to list them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping, MutableMapping
+import sys
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ import typer.main
 from typer import _click as click
 
 from dumon.cli import log_to_stderr
+from dumon.cli.vietnamese import Context, show_error, use_vietnamese
 
 # Modules that add commands to the app, in help order; each defines `register(app)`.
 COMMAND_MODULES = (
@@ -79,7 +81,9 @@ class _LazyCommands(MutableMapping[str, "click.Command"]):
         if name not in self._commands:
             if name not in COMMANDS:
                 raise KeyError(name)
-            self._commands[name] = _registry.command(name)
+            command = _registry.command(name)
+            use_vietnamese(command)
+            self._commands[name] = command
         return self._commands[name]
 
     def __setitem__(self, name: str, command: click.Command) -> None:
@@ -96,11 +100,51 @@ class _LazyCommands(MutableMapping[str, "click.Command"]):
 
 
 class _LazyGroup(typer.core.TyperGroup):
-    """The top-level group, importing a command's module only when the command is used."""
+    """The top-level group, importing a command's module only when the command is used.
+
+    It also speaks Vietnamese: its help (and its commands', see `use_vietnamese`) uses the
+    Vietnamese formatter, and usage errors are shown by `show_error` instead of Click.
+    """
+
+    context_class = Context
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.commands = _LazyCommands(self.commands)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        except click.ClickException as error:
+            if not standalone_mode:
+                raise
+            show_error(error)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return result
+        # Without standalone mode Click returns an Exit's code, or what the command returned
+        # (None for every command here).
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 app = typer.Typer(
@@ -121,6 +165,14 @@ class State:
     verbose: int = 0
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from dumon import __version__
+
+        typer.echo(f"dumon {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _callback(
     ctx: typer.Context,
@@ -133,6 +185,15 @@ def _callback(
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="Ghi log chi tiết.")
     ] = 0,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="In phiên bản của dumon rồi thoát.",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
 ) -> None:
     state = State()
     state.home = home

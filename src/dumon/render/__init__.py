@@ -49,10 +49,14 @@ def vn_datetime(value: datetime) -> datetime:
 
 
 def time_label(value: datetime | None) -> str:
-    """HH:MM dd/mm in Vietnam time (empty when the time is unknown)."""
+    """HH:MM dd/mm in Vietnam time; the day alone when only the day is known (a feed giving a
+    date is stored at midnight: "00:00" would be a time nobody wrote); empty when unknown."""
     if value is None:
         return ""
-    return vn_datetime(value).strftime("%H:%M %d/%m")
+    moment = vn_datetime(value)
+    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+        return moment.strftime("%d/%m")
+    return moment.strftime("%H:%M %d/%m")
 
 
 def window_label(start: datetime, end: datetime) -> str:

@@ -1,14 +1,25 @@
 """The coverage report as one self-contained HTML file: tables and inline SVG charts (bars by
-unit, a line by month), printable, with no external resource. All outside text is escaped.
+unit, a line by month), with no external resource, printable on A4. It names the department,
+the period and the day it was made. All outside text is escaped.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from dumon.render import clean_text, safe_url
-from dumon.render.report_view import TIER_VI, heading, month_label, percent
-from dumon.report import Count, CoverageReport
+from dumon.render.report_view import (
+    TIER_VI,
+    heading,
+    kind_label,
+    month_label,
+    notes,
+    percent,
+    totals_line,
+)
+from dumon.report import Count, CoverageReport, MonthCount, OutletCount, UnitCount
+from dumon.vntime import VN_TZ
 
 CSS = """
 body{font-family:"Times New Roman",Georgia,serif;max-width:960px;margin:24px auto;color:#111;
@@ -17,8 +28,12 @@ h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #999
 table{border-collapse:collapse;margin:8px 0;width:100%}
 th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top}
 td.n{text-align:right;white-space:nowrap}.alert{color:#b00020}
+tr.kind td{font-weight:bold;background:#eee}tr.zero td{color:#777}td.missing{color:#777}
+.meta{margin:0 0 4px 0}.note{color:#8a5a00}
 svg{max-width:100%;height:auto}svg text{font-family:Arial,sans-serif;font-size:12px}
-@media print{body{margin:0}h2{page-break-after:avoid}}
+@page{size:A4;margin:20mm 15mm 20mm 25mm}
+@media print{body{margin:0;max-width:none;padding:0;font-size:12pt}
+h2{page-break-after:avoid}tr,svg{page-break-inside:avoid}a{color:inherit;text-decoration:none}}
 """
 BARS = 15
 
@@ -65,7 +80,8 @@ def line_chart_svg(months: tuple[Count, ...]) -> str:
         return round(x, 1), round(y, 1)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Số bài theo tháng" '
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        'aria-label="Số tin giáo dục theo tháng" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" '
         'stroke="#555"/>',
@@ -73,24 +89,40 @@ def line_chart_svg(months: tuple[Count, ...]) -> str:
         f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end">0</text>',
     ]
     for series, colour in (("articles", "#1565c0"), ("alerts", "#b00020")):
-        points = " ".join(
-            f"{x},{y}" for x, y in (point(i, getattr(c, series)) for i, c in enumerate(months))
-        )
-        parts.append(
-            f'<polyline class="{series}" points="{points}" fill="none" stroke="{colour}" '
-            'stroke-width="2"/>'
-        )
+        # A month without data breaks the line: it is unknown, not zero.
+        runs: list[list[str]] = [[]]
+        for i, c in enumerate(months):
+            if getattr(c, "missing", False):
+                runs.append([])
+                continue
+            x, y = point(i, getattr(c, series))
+            runs[-1].append(f"{x},{y}")
+        for run in runs:
+            if run:
+                parts.append(
+                    f'<polyline class="{series}" points="{" ".join(run)}" fill="none" '
+                    f'stroke="{colour}" stroke-width="2"/>'
+                )
     for i, count in enumerate(months):
         x, y = point(i, count.articles)
+        if getattr(count, "missing", False):
+            tip = f"{month_label(count.name)}: chưa có dữ liệu"
+            parts.append(
+                f'<text x="{x}" y="{height - bottom - 6}" text-anchor="middle" fill="#777">?'
+                f"<title>{tip}</title></text>"
+            )
+        else:
+            parts.append(
+                f'<circle cx="{x}" cy="{y}" r="3" fill="#1565c0"><title>'
+                f"{month_label(count.name)}: {count.articles} tin, {count.alerts} cần lưu ý"
+                "</title></circle>"
+            )
         parts.append(
-            f'<circle cx="{x}" cy="{y}" r="3" fill="#1565c0"><title>'
-            f"{month_label(count.name)}: {count.articles} bài, {count.alerts} cần lưu ý"
-            "</title></circle>"
             f'<text x="{x}" y="{height - bottom + 18}" text-anchor="middle">'
             f"{month_label(count.name)}</text>"
         )
     parts.append(
-        f'<text x="{left}" y="{height - 4}" fill="#1565c0">— số bài</text>'
+        f'<text x="{left}" y="{height - 4}" fill="#1565c0">— số tin</text>'
         f'<text x="{left + 90}" y="{height - 4}" fill="#b00020">— cần lưu ý</text></svg>'
     )
     return "".join(parts)
@@ -98,7 +130,7 @@ def line_chart_svg(months: tuple[Count, ...]) -> str:
 
 def _table(rows: tuple[Count, ...], head: str, total: int) -> str:
     out = [
-        f"<table><thead><tr><th>{_e(head)}</th><th>Số bài</th><th>Tỉ lệ</th>"
+        f"<table><thead><tr><th>{_e(head)}</th><th>Số tin</th><th>Tỉ lệ</th>"
         "<th>Cần lưu ý</th></tr></thead><tbody>"
     ]
     for count in rows:
@@ -111,27 +143,100 @@ def _table(rows: tuple[Count, ...], head: str, total: int) -> str:
     return "".join(out)
 
 
-def report_html(report: CoverageReport) -> str:
+def _unit_table(rows: tuple[UnitCount, ...]) -> str:
+    """Every unit grouped by kind (the Sở first); 0 where nothing was written."""
+    out = [
+        "<table id='units'><thead><tr><th>Đơn vị</th><th>Số tin</th><th>Về địa phương</th>"
+        "<th>Cần lưu ý</th></tr></thead><tbody>"
+    ]
+    kind = None
+    for count in rows:
+        if count.kind != kind:
+            kind = count.kind
+            out.append(f"<tr class='kind'><td colspan='4'>{_e(kind_label(kind))}</td></tr>")
+        zero = "" if count.articles else " class='zero'"
+        out.append(
+            f"<tr{zero}><td>{_e(count.shown)}</td><td class='n'>{count.articles}</td>"
+            f"<td class='n'>{count.local}</td><td class='n alert'>{count.alerts or ''}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _outlet_table(rows: tuple[OutletCount, ...]) -> str:
+    out = [
+        "<table id='outlets'><thead><tr><th>Báo</th><th>Cấp</th><th>Tin giáo dục</th>"
+        "<th>Về địa phương</th><th>Cần lưu ý</th><th>Tin giáo dục / tổng số bài</th></tr>"
+        "</thead><tbody>"
+    ]
+    for c in rows:
+        out.append(
+            f"<tr><td>{_e(c.shown)}</td><td>{_e(TIER_VI.get(c.tier, c.tier))}</td>"
+            f"<td class='n'>{c.articles}</td>"
+            f"<td class='n'>{c.local} ({percent(c.local, c.articles)})</td>"
+            f"<td class='n alert'>{c.alerts or ''}</td>"
+            f"<td class='n'>{percent(c.articles, c.output)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _month_table(rows: tuple[MonthCount, ...], total: int) -> str:
+    out = [
+        "<table id='months'><thead><tr><th>Tháng</th><th>Số tin</th><th>Tỉ lệ</th>"
+        "<th>Cần lưu ý</th></tr></thead><tbody>"
+    ]
+    for c in rows:
+        if c.missing:
+            out.append(
+                f"<tr><td>{month_label(c.name)}</td><td class='missing' colspan='3'>"
+                "chưa có dữ liệu</td></tr>"
+            )
+            continue
+        out.append(
+            f"<tr><td>{month_label(c.name)}</td><td class='n'>{c.articles}</td>"
+            f"<td class='n'>{percent(c.articles, total)}</td>"
+            f"<td class='n alert'>{c.alerts or ''}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def report_html(
+    report: CoverageReport, *, department: str = "", made: datetime | None = None
+) -> str:
+    """The report as an HTML page: the department, the period and the day it was made on
+    top, then the figures."""
+    made = made or datetime.now(VN_TZ)
     total = report.articles
     title = heading(report)
-    body = [f"<h1>{_e(title)}</h1>"]
-    if not total:
-        body.append("<p>Không có bài nào trong khoảng thời gian này.</p>")
-    else:
+    body = []
+    if department:
         body.append(
-            f"<p id='totals'>{total} bài; {report.local} bài về địa phương; "
-            f"<span class='alert'>{report.alerts} bài cần lưu ý "
-            f"({percent(report.alerts, total)})</span>.</p>"
+            f"<p class='meta' id='department'><strong>{_e(department.upper())}</strong></p>"
         )
+    body.append(f"<h1>{_e(title)}</h1>")
+    body.append(
+        f"<p class='meta' id='period'>Kỳ báo cáo: {_e(report.period.label)}. "
+        f"Lập ngày {made.day:02d}/{made.month:02d}/{made.year}.</p>"
+    )
+    for line in notes(report):
+        body.append(f"<p class='note'>{_e(line)}</p>")
+    if not total:
+        body.append("<p>Không có tin giáo dục nào trong khoảng thời gian này.</p>")
+        if report.by_unit and not report.unit:
+            body.append("<h2>Theo đơn vị</h2>" + _unit_table(report.by_unit))
+    else:
+        body.append(f"<p id='totals'>{_e(totals_line(report))}</p>")
         body.append("<h2>Theo đơn vị</h2>")
-        if report.by_unit:
-            body.append(bar_chart_svg(report.by_unit, label="Số bài theo đơn vị"))
-        body.append(_table(report.by_unit, "Đơn vị", total))
+        written = tuple(c for c in report.by_unit if c.articles)
+        if written:
+            body.append(bar_chart_svg(written, label="Số tin theo đơn vị"))
+        body.append(_unit_table(report.by_unit))
         body.append("<h2>Theo tháng</h2>" + line_chart_svg(report.by_month))
-        months = tuple(Count(month_label(c.name), c.articles, c.alerts) for c in report.by_month)
-        body.append(_table(months, "Tháng", total))
+        body.append(_month_table(report.by_month, total))
         body.append("<h2>Theo chủ đề</h2>" + _table(report.by_theme, "Chủ đề", total))
-        body.append("<h2>Theo cơ quan báo chí</h2>" + _table(report.by_outlet, "Báo", total))
+        body.append("<h2>Theo cơ quan báo chí</h2>" + _outlet_table(report.by_outlet))
         tiers = tuple(
             Count(TIER_VI.get(c.name, c.name), c.articles, c.alerts) for c in report.by_tier
         )

@@ -28,7 +28,7 @@ def report_png(report: CoverageReport) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    units = report.by_unit[:BARS]
+    units = tuple(c for c in report.by_unit if c.articles)[:BARS]
     figure = Figure(figsize=(11, 4 + 0.35 * max(len(units), 3)), dpi=110)
     figure.suptitle(_short(heading(report)) if report.unit else heading(report), fontsize=13)
     bars, line = figure.subplots(2, 1, height_ratios=[max(len(units), 3), 6])
@@ -41,16 +41,15 @@ def report_png(report: CoverageReport) -> bytes:
         for y, value in enumerate(values):
             bars.text(value, y, f" {value}", va="center", fontsize=9)
     else:
-        bars.text(0.5, 0.5, "Không có bài nào gắn với đơn vị", ha="center", va="center")
+        bars.text(0.5, 0.5, "Không có tin nào gắn với đơn vị", ha="center", va="center")
         bars.set_axis_off()
-    bars.set_title("Số bài theo đơn vị", loc="left", fontsize=11)
+    bars.set_title("Số tin theo đơn vị", loc="left", fontsize=11)
     months = [month_label(c.name) for c in report.by_month]
-    line.plot(
-        months, [c.articles for c in report.by_month], marker="o", color="#1565c0", label="Số bài"
-    )
-    line.plot(
-        months, [c.alerts for c in report.by_month], marker="o", color="#b00020", label="Cần lưu ý"
-    )
+    # A month without data is a gap in the line (NaN), not a zero.
+    articles = [float("nan") if c.missing else c.articles for c in report.by_month]
+    alerts = [float("nan") if c.missing else c.alerts for c in report.by_month]
+    line.plot(months, articles, marker="o", color="#1565c0", label="Số tin giáo dục")
+    line.plot(months, alerts, marker="o", color="#b00020", label="Cần lưu ý")
     line.set_title("Theo tháng", loc="left", fontsize=11)
     line.set_ylim(bottom=0)
     line.legend(frameon=False)

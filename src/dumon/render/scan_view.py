@@ -100,32 +100,61 @@ def print_scan_report(console: Console, report: ScanReport) -> None:
     )
 
 
+KIND_VI = {"rss": "RSS", "html": "trang web"}
+TIER_VI = {"central": "trung ương", "local": "địa phương", "sector": "ngành", "other": "khác"}
+
+
+def _short_time(iso: str | None) -> str:
+    """'2026-11-28T06:30:00+07:00' → '28/11/26 06:30' (Vietnam time, as stored)."""
+    if not iso:
+        return "chưa lần nào"
+    day, _, clock = iso.partition("T")
+    y, m, d = day.split("-")
+    return f"{d}/{m}/{y[2:]} {clock[:5]}".strip()
+
+
 def print_sources(console: Console, rows) -> None:
-    table = Table(title=Text("Nguồn tin"))
-    for column in (
-        "Tên",
-        "Loại",
-        "Báo",
-        "Cấp",
-        "Trạng thái",
-        "Lần đọc được cuối",
-        "Lỗi liên tiếp",
-        "Ngày chưa có bài mới",
-    ):
-        table.add_column(column)
+    """One row per source, in Vietnamese; fits 80 columns (the URL is left to `check`)."""
+    from rich import box
+
+    from dumon.health import STATUS_VI
+
+    # One space between columns and no border: the widest row still fits 80 columns.
+    table = Table(
+        title=Text("Nguồn tin"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        pad_edge=False,
+        show_edge=False,
+    )
+    longest = max((len(row.name) for row in rows), default=3)
+    table.add_column("Tên", overflow="fold", min_width=min(longest, 18))
+    table.add_column("Báo", overflow="fold", max_width=10)
+    table.add_column("Cấp", no_wrap=True)
+    table.add_column("Trạng thái", no_wrap=True)
+    table.add_column("Đọc được cuối", no_wrap=True)
+    table.add_column("Lỗi", justify="right")
     for row in rows:
-        status = row.status if row.enabled else "đã tắt"
+        status = "đã tắt" if not row.enabled else STATUS_VI.get(row.health, row.health)
+        name = row.name if row.kind == "rss" else f"{row.name} ({KIND_VI.get(row.kind, row.kind)})"
         table.add_row(
-            Text(row.name),
-            row.kind,
+            Text(name),
             Text(row.outlet),
-            row.tier,
-            Text(status + ("" if row.verified else " (chưa kiểm chứng)")),
-            row.last_success or "chưa có",
-            str(row.consecutive_failures),
-            "" if row.days_since_new is None else str(row.days_since_new),
+            TIER_VI.get(row.tier, row.tier),
+            Text(status, style="yellow" if row.health == "new" else ""),
+            _short_time(row.last_success),
+            str(row.consecutive_failures) if row.consecutive_failures else "",
         )
     console.print(table)
+    unread = sum(1 for row in rows if row.health == "new" and row.enabled)
+    if unread:
+        console.print(
+            Text(
+                f"{unread} nguồn chưa kiểm chứng (chưa đọc được lần nào).\nThử đọc ngay: "
+                "`dumon sources check`."
+            )
+        )
 
 
 def print_checks(console: Console, rows) -> None:
