@@ -139,11 +139,7 @@ def _flush(db: store.Database, batch: list[Article], matcher, report: ImportRepo
             report.duplicates += 1
         else:
             unique[article.url] = article
-    pairs = (
-        match_articles(list(unique.values()), matcher)
-        if matcher
-        else [(a, None) for a in unique.values()]
-    )
+    pairs = match_articles(list(unique.values()), matcher)
     with db.atomic():
         stored = store.store_articles(db, pairs, seen=store.now_iso())
     report.articles_new += stored.articles_new

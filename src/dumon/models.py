@@ -30,6 +30,10 @@ class FetchPolicy:
     respect_robots: bool = True
     scan_deadline: float = 600.0
     fetch_articles_limit: int = 30
+    # Article pages (fetch_body): the first this-many bytes of each are kept (the text comes
+    # first), and at most `pages_in_flight_bytes` of them are held at once across the scan.
+    page_max_bytes: int = 2_000_000
+    pages_in_flight_bytes: int = 24_000_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,13 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.status is FetchStatus.OK
+
+
+# What is kept of an article's text; more is cut at a word ("…"). A title of 100 kB is no
+# title, and no press article needs half a million characters.
+TITLE_MAX = 1_000
+SUMMARY_MAX = 5_000
+BODY_MAX = 500_000
 
 
 @dataclass(frozen=True)

@@ -16,22 +16,23 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib.machinery import ModuleSpec
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dumon import health, store
 from dumon.config import SourcesConfig, load_sources
 from dumon.desk import Desk
-from dumon.fetch import Fetcher
+from dumon.fetch import Fetcher, resendable
 from dumon.lock import DeskLock
 from dumon.models import Article, FetchStatus, ScanReport, Source, SourceOutcome
 from dumon.rows import ArticleRecord
 from dumon.settings import HealthSettings, load_settings
 from dumon.vntime import VN_TZ
 from dumon.worker import (
-    extract_bodies,
+    extract_page,
     init_worker,
     load_matcher,
     parse_source,
@@ -97,8 +98,9 @@ def run_scan(
         load_matcher(keywords_dir, desk.cache_dir)
     with DeskLock(desk.lock_path):
         pool = _start_workers(keywords_dir, desk.cache_dir, workers)
+        all_done = False
         try:
-            return _scan_with(
+            report = _scan_with(
                 desk,
                 config,
                 sources,
@@ -109,8 +111,29 @@ def run_scan(
                 deadline=deadline or config.policy.scan_deadline,
                 health_settings=health_settings,
             )
+            all_done = not any(o.error_kind == "deadline" for o in report.outcomes)
+            return report
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop_workers(pool, wait=all_done)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, *, wait: bool) -> None:
+    """Shut the workers down; unless every job ended (`wait`), kill them.
+
+    A job still running past the scan's deadline (a page that takes minutes to parse) would
+    otherwise hold the scan, and its lock, until it ends: its source is already recorded as
+    failed, so what it would return is not wanted.
+    """
+    if wait:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    # The executor has no public way to stop a running job; its processes are all we need.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _scan_with(
@@ -206,18 +229,27 @@ async def _scan_all(
     states = store.source_states(db)
     writer = _Writer(db_path)
     results: dict[str, SourceOutcome] = {}
+    end = time.monotonic() + deadline
+    # Configured sources may be on the office network; what they link to may not.
+    hosts = {urlsplit(s.url).hostname or "" for s in config.sources}
+    pages = _PageBudget(config.policy, end=end, deadline=deadline)
     try:
-        async with Fetcher(config.policy) as fetcher:
+        async with Fetcher(config.policy, private_hosts=hosts) as fetcher:
             tasks = {
                 asyncio.create_task(
                     _scan_one(
-                        writer, fetcher, pool, source, states.get(source.name, {}), run_id, config
+                        writer,
+                        fetcher,
+                        pool,
+                        source,
+                        states.get(source.name, {}),
+                        run_id,
+                        pages,
                     )
                 ): source
                 for source in sources
             }
             pending = set(tasks)
-            end = time.monotonic() + deadline
             while pending:
                 timeout = end - time.monotonic()
                 if timeout <= 0:
@@ -258,7 +290,7 @@ async def _scan_one(
     source: Source,
     state: dict,
     run_id: int,
-    config: SourcesConfig,
+    pages: _PageBudget,
 ) -> SourceOutcome:
     began = time.monotonic()
     loop = asyncio.get_running_loop()
@@ -305,9 +337,7 @@ async def _scan_one(
         known = await writer.call(store.known_urls, [a.url for a in articles])
         fresh = _dedupe([a for a in articles if a.url not in known])
         if source.fetch_body and fresh:
-            fresh = await _fill_bodies(
-                fetcher, pool, source, fresh, config.policy.fetch_articles_limit
-            )
+            fresh = await _fill_bodies(fetcher, pool, source, fresh, pages)
         records = await loop.run_in_executor(pool, prepare_articles, fresh) if fresh else []
         return await writer.call(
             _store_source,
@@ -318,8 +348,10 @@ async def _scan_one(
                 items=len(articles),
                 problem=parsed.problem,
                 http_status=result.http_status,
-                etag=result.headers.get("etag"),
-                last_modified=result.headers.get("last-modified"),
+                # Only validators that can be sent back (an ETag with non-ASCII bytes would
+                # make every later request fail before it is sent).
+                etag=resendable(result.headers.get("etag")),
+                last_modified=resendable(result.headers.get("last-modified")),
                 began=began,
             ),
         )
@@ -348,19 +380,58 @@ def _dedupe(articles: list[Article]) -> list[Article]:
     return out
 
 
+class _PageBudget:
+    """Article pages across the whole scan: how many may be held at once (fetched or being
+    extracted), how much of each is kept, and until when bodies are worth waiting for."""
+
+    def __init__(self, policy, *, end: float, deadline: float):
+        self.max_bytes = policy.page_max_bytes
+        self.per_source = policy.fetch_articles_limit
+        self.slots = asyncio.Semaphore(
+            max(1, policy.pages_in_flight_bytes // max(1, policy.page_max_bytes))
+        )
+        # Bodies stop in time for the articles to be matched and stored before the deadline.
+        self.until = end - min(10.0, max(1.0, deadline / 10))
+
+
 async def _fill_bodies(
-    fetcher: Fetcher, pool: Executor, source: Source, articles: list[Article], limit: int
+    fetcher: Fetcher, pool: Executor, source: Source, articles: list[Article], pages: _PageBudget
 ) -> list[Article]:
-    """Fetch article pages of summary-only items and extract their bodies."""
-    wanted = [a for a in articles if not a.body][:limit]
-    results = await asyncio.gather(*(fetcher.fetch(a.url) for a in wanted))
-    fetched = [(a, r.content, r.headers) for a, r in zip(wanted, results, strict=True) if r.ok]
-    if not fetched:
-        return articles
+    """Fetch article pages of summary-only items and extract their bodies, one page per job.
+
+    Pages that are not in by the budget's time are left out: their articles are stored with
+    the feed's summary, which is what succeeded."""
+    wanted = [a for a in articles if not a.body][: pages.per_source]
     selector = source.selectors.body if source.selectors else None
     loop = asyncio.get_running_loop()
-    filled = await loop.run_in_executor(pool, extract_bodies, fetched, selector)
-    by_url = {a.url: a for a in filled}
+
+    async def fill(article: Article) -> Article:
+        async with pages.slots:
+            result = await fetcher.fetch(article.url, within=source.url, max_bytes=pages.max_bytes)
+            if not result.ok:
+                log.info("%s: article page not read: %s", article.url, result.error)
+                return article
+            body = await loop.run_in_executor(
+                pool, extract_page, result.content, result.headers, article.url, selector
+            )
+        return replace(article, body=body) if body else article
+
+    jobs = [asyncio.create_task(fill(a)) for a in wanted]
+    if not jobs:
+        return articles
+    done, late = await asyncio.wait(jobs, timeout=max(0.0, pages.until - time.monotonic()))
+    for job in late:
+        job.cancel()
+    if late:
+        log.warning("%s: %d article pages left out at the deadline", source.name, len(late))
+        await asyncio.gather(*late, return_exceptions=True)
+    by_url = {}
+    for job in done:
+        if job.exception() is None:
+            filled = job.result()
+            by_url[filled.url] = filled
+        else:
+            log.warning("%s: article page failed: %r", source.name, job.exception())
     return [by_url.get(a.url, a) for a in articles]
 
 
