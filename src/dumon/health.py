@@ -229,7 +229,8 @@ def disable_failing(
 
 
 def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: bool) -> None:
-    """Switch a configured source on (with a fresh failure record) or off, by hand."""
+    """Switch a configured source on (with a fresh failure record and no stored validators,
+    so its next fetch is a whole one) or off, by hand."""
     configured = {s.name: s for s in config.sources}
     if name not in configured:
         raise ConfigError(
@@ -247,6 +248,8 @@ def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: b
             "consecutive_failures": 0,
             "failure_score": 0.0,
             "failing_since": None,
+            "etag": None,
+            "last_modified": None,
         }
     else:
         changes = {"disabled_at": now, "status": MANUAL_DISABLED}

@@ -153,6 +153,8 @@ def print_import_report(console: Console, report) -> None:
     )
     for number, reason in report.rejected[:20]:
         console.print(Text(f"  dòng {number}: {reason}"))
+    for number, reason in report.warnings[:20]:
+        console.print(Text(f"  dòng {number} (lưu ý): {reason}"))
 
 
 def print_rematch_report(console: Console, report) -> None:
