@@ -463,8 +463,9 @@ def open_reader(path) -> sqlite3.Connection:
     command's start-up. The scan or import that wrote the database migrated it; a database
     from before the reading tables (migration m002) is migrated once here.
     """
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.execute("pragma busy_timeout = 30000")
+    from dumon.sqlitefile import connect_read_only
+
+    conn = connect_read_only(path)  # also on a read-only desk
     if conn.execute("select 1 from sqlite_master where name = 'article_tags'").fetchone():
         return conn
     conn.close()  # a desk written by an older dumon: bring its schema up to date first

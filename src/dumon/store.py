@@ -26,6 +26,7 @@ from dumon.rows import (
     match_columns,
 )
 from dumon.rows import to_iso as to_iso  # re-exported: readers format times with store.to_iso
+from dumon.sqlitefile import cannot_write_here, connect_read_only
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
 
@@ -33,12 +34,25 @@ Database = sqlite_utils.Database
 
 
 def open_db(path: Path | str, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database in WAL mode with the schema up to date."""
-    db = sqlite_utils.Database(str(path))
-    db.conn.execute("PRAGMA busy_timeout = 30000")
-    db.conn.execute("PRAGMA foreign_keys = ON")
-    db.enable_wal()
-    db.conn.execute("PRAGMA synchronous = NORMAL")
+    """Open (creating if needed) the database in WAL mode with the schema up to date.
+
+    On a read-only desk an existing, up-to-date database is opened read-only, so reading
+    works; a write then fails with SQLite's "attempt to write a readonly database", which
+    the CLI turns into a message naming the fix.
+    """
+    try:
+        db = sqlite_utils.Database(str(path))
+        db.conn.execute("PRAGMA busy_timeout = 30000")
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        db.enable_wal()
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:
+        if not cannot_write_here(exc) or not Path(path).is_file():
+            raise
+        db = sqlite_utils.Database(connect_read_only(path))
+        if migrate and migrations.pending(db):
+            raise  # the schema must be brought up to date, and nothing can be written
+        return db
     if migrate:
         migrations.migrate(db)
     return db

@@ -19,6 +19,7 @@ from dumon import migrations, store
 from dumon.desk import Desk
 from dumon.errors import DeskError, DumonError
 from dumon.lock import DeskLock
+from dumon.sqlitefile import connect_read_only
 from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def integrity(path: Path) -> str:
     """SQLite's own verdict on a database file: 'ok' or the first problems it found."""
-    conn = _connect(path)
+    conn = connect_read_only(path)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
     finally:

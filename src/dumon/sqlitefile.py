@@ -1,0 +1,41 @@
+"""Opening the database file to read it, also where nothing may be written.
+
+Plain sqlite3, no sqlite-utils (reading commands keep their start-up short). A WAL database
+is read through its shared-memory file, which SQLite creates beside the database; on a
+read-only desk (a read-only mount, a folder the user may not write) it cannot, and even a
+``mode=ro`` connection fails with "unable to open database file". There the file is opened
+as immutable: nobody can be writing it, since nobody can write there at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+BUSY_MS = 30_000
+
+
+def _uri(path: Path | str, option: str) -> str:
+    return f"file:{quote(str(Path(path).resolve()))}?{option}"
+
+
+def connect_read_only(path: Path | str) -> sqlite3.Connection:
+    """A connection that only reads `path`; raises sqlite3.Error when it cannot be read."""
+    try:
+        conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
+        conn.execute(f"pragma busy_timeout = {BUSY_MS}")
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc) or not Path(path).is_file():
+            raise
+    conn = sqlite3.connect(_uri(path, "immutable=1"), uri=True)
+    conn.execute("select count(*) from sqlite_master").fetchone()
+    return conn
+
+
+def cannot_write_here(error: sqlite3.Error) -> bool:
+    """Whether an error opening the database for writing means the desk is read-only."""
+    text = str(error).lower()
+    return "unable to open" in text or "readonly" in text or "read-only" in text
