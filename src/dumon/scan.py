@@ -11,6 +11,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -158,25 +159,40 @@ def _scan_with(
             on_start(len(sources))
         run_id = store.start_run(db, pid=os.getpid(), sources=len(sources))
         started = datetime.now(VN_TZ)
-        outcomes = asyncio.run(
-            _scan_all(
-                db,
-                config,
-                sources,
-                pool,
-                db_path=desk.db_path,
-                run_id=run_id,
-                progress=progress,
-                deadline=deadline,
+        try:
+            outcomes = asyncio.run(
+                _scan_all(
+                    db,
+                    config,
+                    sources,
+                    pool,
+                    db_path=desk.db_path,
+                    run_id=run_id,
+                    progress=progress,
+                    deadline=deadline,
+                )
             )
-        )
-        report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
-        # health: switch off the sources that have failed for too long
-        health.disable_failing(db, settings=health_settings)
-        store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
+            report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
+            # health: switch off the sources that have failed for too long
+            health.disable_failing(db, settings=health_settings)
+            store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
+        except BaseException:
+            _give_up_run(db, run_id)
+            raise
         return report
     finally:
         db.close()
+
+
+def _give_up_run(db: store.Database, run_id: int) -> None:
+    """Mark a run the scan cannot finish (full disk, corrupt database) as failed, if the
+    database still takes that much; else the next scan marks it interrupted."""
+    try:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        store.finish_run(db, run_id, "failed")
+    except sqlite3.Error as exc:
+        log.warning("run %d left as it was: %s", run_id, exc)
 
 
 def _start_workers(
@@ -355,8 +371,8 @@ async def _scan_one(
                 began=began,
             ),
         )
-    except asyncio.CancelledError:
-        raise
+    except (asyncio.CancelledError, sqlite3.Error):
+        raise  # the database failing is the whole scan's problem, not this source's
     except Exception as exc:  # one broken source must never stop the others
         log.exception("source %s failed unexpectedly", source.name)
         outcome = SourceOutcome(

@@ -8,6 +8,7 @@ the others (Rich, the scan). ``--help`` builds them all to list them.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -96,11 +97,36 @@ class _LazyCommands(MutableMapping[str, "click.Command"]):
 
 
 class _LazyGroup(typer.core.TyperGroup):
-    """The top-level group, importing a command's module only when the command is used."""
+    """The top-level group, importing a command's module only when the command is used.
+
+    Its `invoke` is the CLI's error boundary (``cli/boundary.py``): whatever a command lets
+    escape becomes one "Lỗi: …" line and a documented exit status."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.commands = _LazyCommands(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            from dumon.cli import fail
+            from dumon.cli.boundary import to_user_error
+
+            raise fail(to_user_error(exc, _desk_root(ctx), " ".join(sys.argv[1:]))) from None
+
+
+def _desk_root(ctx: click.Context) -> Path | None:
+    """The desk of the failed command, if there is one (its database and log are named)."""
+    from dumon.desk import resolve_home
+    from dumon.errors import DumonError
+
+    try:
+        return resolve_home(getattr(ctx.obj, "home", None)).root
+    except (DumonError, OSError):
+        return None
 
 
 app = typer.Typer(
