@@ -426,7 +426,9 @@ class _Decoder:
         if encoding in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif encoding not in ("", "identity", "deflate"):
-            raise _Failure("decode", f"Máy chủ nén nội dung theo kiểu không hỗ trợ ({encoding})")
+            raise _Failure(
+                "decode", f"Máy chủ nén nội dung theo kiểu không hỗ trợ ({encoding[:40]})"
+            )
 
     def feed(self, data: bytes, limit: int) -> bytes:
         if self.encoding in ("", "identity"):
