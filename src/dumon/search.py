@@ -32,6 +32,7 @@ WALK_MIN = 20_000
 BM25_WEIGHTS = (8.0, 3.0, 1.0, 1.0)  # title, summary, body, folded
 SNIPPET_WORDS = 28
 ORDERS = ("newest", "relevance")
+MAX_LIMIT = 100_000
 
 _OPERATORS = {"AND", "OR", "NOT"}
 _TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
@@ -208,11 +209,32 @@ def _missing_operand(token: str | None, after: str | None) -> str:
     return 'Câu tìm kiếm trống. Cách sửa: nhập từ cần tìm, ví dụ: dumon search "tuyển sinh lớp 10".'
 
 
+MAX_TOKENS = 200  # words, phrases, operators and brackets of one query
+MAX_NESTING = 20  # brackets inside brackets
+
+
 def parse_query(text: str) -> Node | Term:
-    """Parse the user's query; raise QueryError with a Vietnamese fix on bad syntax."""
+    """Parse the user's query; raise QueryError with a Vietnamese fix on bad syntax.
+
+    Its size is bounded before parsing, so a crafted query cannot nest the parser (or FTS5)
+    past its limits."""
     tokens = _tokens(text or "")
     if not tokens:
         raise QueryError(_missing_operand(None, None))
+    if len(tokens) > MAX_TOKENS:
+        raise QueryError(
+            f"Câu tìm kiếm quá dài ({len(tokens)} từ và dấu). Cách sửa: dùng tối đa "
+            f"{MAX_TOKENS}, tách thành vài lần tìm."
+        )
+    depth = deepest = 0
+    for token in tokens:
+        depth += (token == "(") - (token == ")")
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        raise QueryError(
+            f"Câu tìm kiếm lồng quá nhiều lớp ngoặc ({deepest}). Cách sửa: dùng tối đa "
+            f"{MAX_NESTING} lớp."
+        )
     return _Parser(tokens).parse()
 
 
@@ -491,8 +513,8 @@ def search(
     """The newest (or most relevant) articles matching the query and the filters."""
     if order not in ORDERS:
         raise QueryError(f"Không có thứ tự '{order}'. Cách sửa: dùng newest hoặc relevance.")
-    if limit < 1:
-        raise QueryError("--limit phải là số dương. Cách sửa: ví dụ --limit 20.")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"--limit phải từ 1 đến {MAX_LIMIT}. Cách sửa: ví dụ --limit 20.")
     compiled = compile_query(query)
     filters = filters or Filters()
     log.debug("FTS5 expression: %s", compiled.expression)

@@ -21,6 +21,8 @@ from dumon.errors import CRASH_EXIT, DumonError, StorageError
 
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+# What SQLite says of a file that is damaged, not a database, or lost part of its schema.
+_DAMAGED = ("malformed", "not a database", "corrupt", "no such table", "no such column")
 _RESTORE = (
     "chạy `dumon doctor`; nếu cơ sở dữ liệu hỏng, chép bản sao lưu mới nhất (thư mục backups/) "
     "đè lên dumon.db khi không có lượt quét nào chạy, rồi chạy `dumon scan`"
