@@ -2,9 +2,10 @@
 
 Plain sqlite3, no sqlite-utils (reading commands keep their start-up short). A WAL database
 is read through its shared-memory file, which SQLite creates beside the database; on a
-read-only desk (a read-only mount, a folder the user may not write) it cannot, and even a
-``mode=ro`` connection fails with "unable to open database file". There the file is opened
-as immutable: nobody can be writing it, since nobody can write there at all.
+read-only desk (a read-only mount, a folder the user may not write) or a full disk it
+cannot, and even a ``mode=ro`` connection fails ("unable to open database file", "disk I/O
+error"). There the file is opened as immutable: nobody can be writing it, since nothing can
+be written there (at worst what a writer has not yet checkpointed is not seen).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def connect_read_only(path: Path | str) -> sqlite3.Connection:
         conn.execute("select count(*) from sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError as exc:
-        if "unable to open" not in str(exc) or not Path(path).is_file():
+        if not cannot_write_here(exc) or not Path(path).is_file():
             raise
     conn = sqlite3.connect(_uri(path, "immutable=1"), uri=True)
     conn.execute("select count(*) from sqlite_master").fetchone()
@@ -36,6 +37,9 @@ def connect_read_only(path: Path | str) -> sqlite3.Connection:
 
 
 def cannot_write_here(error: sqlite3.Error) -> bool:
-    """Whether an error opening the database for writing means the desk is read-only."""
+    """Whether an error opening the database means nothing can be written beside it (a
+    read-only desk, a full disk)."""
     text = str(error).lower()
-    return "unable to open" in text or "readonly" in text or "read-only" in text
+    return any(
+        sign in text for sign in ("unable to open", "readonly", "read-only", "i/o error", "full")
+    )
