@@ -354,7 +354,7 @@ async def _scan_one(
         fresh = _dedupe([a for a in articles if a.url not in known])
         if source.fetch_body and fresh:
             fresh = await _fill_bodies(fetcher, pool, source, fresh, pages)
-        records = await loop.run_in_executor(pool, prepare_articles, fresh) if fresh else []
+        records = await _prepare(pool, fresh, pages.end)
         return await writer.call(
             _store_source,
             run_id,
@@ -396,6 +396,32 @@ def _dedupe(articles: list[Article]) -> list[Article]:
     return out
 
 
+_PREPARE_CHUNK = 16  # articles matched per worker job: the workers share a big source
+
+
+async def _prepare(pool: Executor, articles: list[Article], end: float) -> list[ArticleRecord]:
+    """Match the articles and build their rows in chunks, on every worker; what is not done a
+    second before the deadline is left to the next scan (its URLs are not stored, so they
+    are new again then), and what is done is stored."""
+    if not articles:
+        return []
+    loop = asyncio.get_running_loop()
+    chunks = [
+        asyncio.ensure_future(
+            loop.run_in_executor(pool, prepare_articles, articles[i : i + _PREPARE_CHUNK])
+        )
+        for i in range(0, len(articles), _PREPARE_CHUNK)
+    ]
+    done, late = await asyncio.wait(chunks, timeout=max(0.0, end - 1.0 - time.monotonic()))
+    for chunk in late:
+        chunk.cancel()
+    if late:
+        log.warning(
+            "%d articles left for the next scan at the deadline", _PREPARE_CHUNK * len(late)
+        )
+    return [record for chunk in chunks if chunk in done for record in chunk.result()]
+
+
 class _PageBudget:
     """Article pages across the whole scan: how many may be held at once (fetched or being
     extracted), how much of each is kept, and until when bodies are worth waiting for."""
@@ -406,6 +432,7 @@ class _PageBudget:
         self.slots = asyncio.Semaphore(
             max(1, policy.pages_in_flight_bytes // max(1, policy.page_max_bytes))
         )
+        self.end = end
         # Bodies stop in time for the articles to be matched and stored before the deadline.
         self.until = end - min(10.0, max(1.0, deadline / 10))
 
