@@ -434,7 +434,7 @@ class _PageBudget:
         )
         self.end = end
         # Bodies stop in time for the articles to be matched and stored before the deadline.
-        self.until = end - min(10.0, max(1.0, deadline / 10))
+        self.until = end - min(30.0, max(2.0, deadline / 4))
 
 
 async def _fill_bodies(
