@@ -30,6 +30,7 @@ from support.attacks import (  # noqa: E402
     ATTACKS,
     DEADLINE,
     RSS_LIMIT_MB,
+    SHORT_DEADLINE,
     SLOW_GRACE,
     Lab,
     Skipped,
@@ -98,7 +99,7 @@ def main() -> int:
             seconds = figures.get(name, {}).get("seconds")
             if seconds is None:
                 continue
-            target = 3 + SLOW_GRACE if name == "deadline-stops-a-long-job" else limit
+            target = SHORT_DEADLINE + SLOW_GRACE if name.startswith("deadline") else limit
             verdict = "OK" if seconds <= target else "OVER"
             print(
                 f"{name:<34} scan {seconds:5.1f} s ({seconds / base_seconds:.1f}× baseline), "

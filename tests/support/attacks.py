@@ -40,6 +40,7 @@ KEYWORDS = ROOT / "keywords"
 DEADLINE = 20.0  # the scan deadline the parsing attacks run under
 RSS_LIMIT_MB = 600.0
 SLOW_GRACE = 5.0  # the quadratic inputs must finish within DEADLINE + this
+SHORT_DEADLINE = 6.0  # the deadline of the attack whose parse job outlasts it
 TRACEBACK = "Traceback (most recent call last)"
 # ESC and CSI (7-bit and 8-bit), BEL, and the other C0/C1 controls a terminal acts on.
 TERMINAL_CONTROLS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
@@ -135,7 +136,8 @@ class Lab:
         policy = {
             "timeout": 5,
             "connect_timeout": 3,
-            "retries": 0,
+            "retries": 1,
+            "backoff": 0.05,
             "respect_robots": False,
             "scan_deadline": DEADLINE,
             **defaults,
@@ -489,15 +491,22 @@ def _quadratic_listing(lab: Lab) -> Verdict:
 def _deadline_kills(lab: Lab) -> Verdict:
     """A feed whose parsing outlasts the deadline: the job is stopped, the lock freed."""
     server = lab.server()
-    items = [
-        (f"Bài số {i} về trường học", f"{server.base_url}/b/{i}", "Tóm tắt") for i in range(60_000)
-    ]
-    server.route("/rss", body=rss(items), content_type="application/rss+xml")
+    base = server.base_url
+    items = [(f"Bài số {i} về trường học", f"{base}/b/{i}", "Tóm tắt") for i in range(60_000)]
+    # Not well-formed (a raw "&"), so feedparser's tolerant reader takes it: a quarter minute.
+    feed = rss(items).replace("<channel>", "<channel><x>&</x>")
+    server.route("/rss", body=feed, content_type="application/rss+xml")
     lab.keywords()
-    lab.sources([{"name": "dai", "url": server.url("/rss")}], scan_deadline=3, max_bytes=50_000_000)
+    # The deadline falls after the fetch (a second or two), while the parse job runs.
+    lab.sources(
+        [{"name": "dai", "url": server.url("/rss")}],
+        scan_deadline=SHORT_DEADLINE,
+        max_bytes=50_000_000,
+    )
     run = lab.dumon("scan", "--json", timeout=120)
     problems: list[str] = []
-    check(problems, run.seconds <= 3 + SLOW_GRACE, f"scan took {run.seconds:.1f} s past 3 s")
+    limit = SHORT_DEADLINE + SLOW_GRACE
+    check(problems, run.seconds <= limit, f"scan took {run.seconds:.1f} s, over {limit:g} s")
     status, kind, _ = lab.outcomes().get("dai", ("", "", ""))
     check(problems, (status, kind) == ("failed", "deadline"), f"outcome {status}/{kind}")
     again = lab.dumon("scan", "--json", timeout=120)  # the lock is free: not status 4
