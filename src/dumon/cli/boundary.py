@@ -54,9 +54,11 @@ def storage_error(exc: BaseException, db_path: Path | None) -> StorageError | No
                 f"Lỗi đọc/ghi ổ đĩa với {db} ({text}). Cách sửa: kiểm tra ổ đĩa (đầy hay hỏng), "
                 f"rồi {_RESTORE}."
             )
-        return StorageError(
-            f"Cơ sở dữ liệu {db} bị hỏng hoặc không đọc được ({text}). Cách sửa: {_RESTORE}."
-        )
+        if any(word in low for word in _DAMAGED):
+            return StorageError(
+                f"Cơ sở dữ liệu {db} bị hỏng hoặc không đọc được ({text}). Cách sửa: {_RESTORE}."
+            )
+        return None  # any other SQLite error is dumon's own mistake: a crash, logged
     if isinstance(exc, OSError) and exc.errno is not None and exc.filename is not None:
         name = str(exc.filename)
         if exc.errno in _FULL:
