@@ -99,7 +99,8 @@ def run_scan(
         load_matcher(keywords_dir, desk.cache_dir)
     with DeskLock(desk.lock_path):
         pool = _start_workers(keywords_dir, desk.cache_dir, workers)
-        all_done = False
+        jobs = _Jobs()
+        every_job_ended = False
         try:
             report = _scan_with(
                 desk,
@@ -111,11 +112,19 @@ def run_scan(
                 progress=progress,
                 deadline=deadline or config.policy.scan_deadline,
                 health_settings=health_settings,
+                jobs=jobs,
             )
-            all_done = not any(o.error_kind == "deadline" for o in report.outcomes)
+            every_job_ended = not jobs.abandoned
             return report
         finally:
-            _stop_workers(pool, wait=all_done)
+            _stop_workers(pool, wait=every_job_ended)
+
+
+class _Jobs:
+    """Whether the scan left worker jobs running (past the deadline): then its workers are
+    killed rather than waited for."""
+
+    abandoned = False
 
 
 def _stop_workers(pool: ProcessPoolExecutor, *, wait: bool) -> None:
@@ -148,6 +157,7 @@ def _scan_with(
     progress: Progress | None,
     deadline: float,
     health_settings: HealthSettings,
+    jobs: _Jobs,
 ) -> ScanReport:
     db = store.open_db(desk.db_path)
     try:
@@ -170,6 +180,7 @@ def _scan_with(
                     run_id=run_id,
                     progress=progress,
                     deadline=deadline,
+                    jobs=jobs,
                 )
             )
             report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
@@ -241,6 +252,7 @@ async def _scan_all(
     run_id: int,
     progress: Progress | None,
     deadline: float,
+    jobs: _Jobs,
 ) -> list[SourceOutcome]:
     states = store.source_states(db)
     writer = _Writer(db_path)
@@ -248,7 +260,7 @@ async def _scan_all(
     end = time.monotonic() + deadline
     # Configured sources may be on the office network; what they link to may not.
     hosts = {urlsplit(s.url).hostname or "" for s in config.sources}
-    pages = _PageBudget(config.policy, end=end, deadline=deadline)
+    pages = _PageBudget(config.policy, end=end, deadline=deadline, jobs=jobs)
     try:
         async with Fetcher(config.policy, private_hosts=hosts) as fetcher:
             tasks = {
@@ -281,6 +293,7 @@ async def _scan_all(
             for task in pending:
                 task.cancel()
             if pending:
+                jobs.abandoned = True
                 await asyncio.gather(*pending, return_exceptions=True)
             for task in pending:
                 source = tasks[task]
@@ -354,7 +367,7 @@ async def _scan_one(
         fresh = _dedupe([a for a in articles if a.url not in known])
         if source.fetch_body and fresh:
             fresh = await _fill_bodies(fetcher, pool, source, fresh, pages)
-        records = await _prepare(pool, fresh, pages.end)
+        records = await _prepare(pool, fresh, pages)
         return await writer.call(
             _store_source,
             run_id,
@@ -399,7 +412,9 @@ def _dedupe(articles: list[Article]) -> list[Article]:
 _PREPARE_CHUNK = 16  # articles matched per worker job: the workers share a big source
 
 
-async def _prepare(pool: Executor, articles: list[Article], end: float) -> list[ArticleRecord]:
+async def _prepare(
+    pool: Executor, articles: list[Article], pages: _PageBudget
+) -> list[ArticleRecord]:
     """Match the articles and build their rows in chunks, on every worker; what is not done a
     second before the deadline is left to the next scan (its URLs are not stored, so they
     are new again then), and what is done is stored."""
@@ -412,10 +427,11 @@ async def _prepare(pool: Executor, articles: list[Article], end: float) -> list[
         )
         for i in range(0, len(articles), _PREPARE_CHUNK)
     ]
-    done, late = await asyncio.wait(chunks, timeout=max(0.0, end - 1.0 - time.monotonic()))
+    done, late = await asyncio.wait(chunks, timeout=max(0.0, pages.end - 1.0 - time.monotonic()))
     for chunk in late:
         chunk.cancel()
     if late:
+        pages.jobs.abandoned = True
         log.warning(
             "%d articles left for the next scan at the deadline", _PREPARE_CHUNK * len(late)
         )
@@ -426,7 +442,8 @@ class _PageBudget:
     """Article pages across the whole scan: how many may be held at once (fetched or being
     extracted), how much of each is kept, and until when bodies are worth waiting for."""
 
-    def __init__(self, policy, *, end: float, deadline: float):
+    def __init__(self, policy, *, end: float, deadline: float, jobs: _Jobs):
+        self.jobs = jobs
         self.max_bytes = policy.page_max_bytes
         self.per_source = policy.fetch_articles_limit
         self.slots = asyncio.Semaphore(
@@ -466,6 +483,7 @@ async def _fill_bodies(
     for job in late:
         job.cancel()
     if late:
+        pages.jobs.abandoned = True
         log.warning("%s: %d article pages left out at the deadline", source.name, len(late))
         await asyncio.gather(*late, return_exceptions=True)
     by_url = {}
