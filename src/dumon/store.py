@@ -7,6 +7,7 @@ of a source's new articles, hits and fetch state, or none of them.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
 
 Database = sqlite_utils.Database
+BUSY_SECONDS = 30  # how long a write waits for another process's transaction
 
 
 def open_db(path: Path | str, *, migrate: bool = True) -> Database:
@@ -42,9 +44,9 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     """
     try:
         db = sqlite_utils.Database(str(path))
-        db.conn.execute("PRAGMA busy_timeout = 30000")
+        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
         db.conn.execute("PRAGMA foreign_keys = ON")
-        db.enable_wal()
+        _enable_wal(db)
         db.conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.OperationalError as exc:
         if not cannot_write_here(exc) or not Path(path).is_file():
@@ -56,6 +58,21 @@ def open_db(path: Path | str, *, migrate: bool = True) -> Database:
     if migrate:
         migrations.migrate(db)
     return db
+
+
+def _enable_wal(db: Database) -> None:
+    """Switch to WAL. Switching does not wait out the busy timeout: two processes opening a
+    new database at once (two imports) saw "database is locked" at once; so it is retried
+    for as long as the busy timeout would have waited."""
+    give_up = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > give_up:
+                raise
+            time.sleep(0.05)
 
 
 def now_iso() -> str:
