@@ -219,7 +219,7 @@ def disable_failing(
         if due_for_disabling(row, now, settings)
     ]
     if names:
-        with db.atomic():
+        with store.write_transaction(db):
             for name in names:
                 db["sources"].update(
                     name, {"disabled_at": store.to_iso(now), "status": AUTO_DISABLED}
@@ -253,5 +253,5 @@ def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: b
         }
     else:
         changes = {"disabled_at": now, "status": MANUAL_DISABLED}
-    with db.atomic():
+    with store.write_transaction(db):
         db["sources"].update(name, changes)

@@ -168,7 +168,7 @@ def _flush(db: store.Database, batch: list[Article], matcher, report: ImportRepo
         else:
             unique[article.url] = article
     pairs = match_articles(list(unique.values()), matcher)
-    with db.atomic():
+    with store.write_transaction(db):
         stored = store.store_articles(db, pairs, seen=store.now_iso())
     report.articles_new += stored.articles_new
     report.hits_new += stored.hits_new

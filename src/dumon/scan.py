@@ -517,7 +517,7 @@ def _store_source(
 ) -> SourceOutcome:
     """One transaction: the source's new articles, hits, fetch state and run result."""
     now = store.now_iso()
-    with db.atomic():
+    with store.write_transaction(db):
         batch = store.store_records(db, records, seen=now)
         outcome = SourceOutcome(
             name,
@@ -543,6 +543,6 @@ def _store_source(
 
 def _record_outcome(db: store.Database, run_id: int, outcome: SourceOutcome) -> None:
     """Record a source that stored nothing (unchanged or failed): its health and run result."""
-    with db.atomic():
+    with store.write_transaction(db):
         store.update_source_state(db, outcome.source, outcome, now=store.now_iso())
         store.record_outcome(db, run_id, outcome)

@@ -1,6 +1,6 @@
 """The database: opening it (WAL, migrations), and the writes and reads of the scan.
 
-Each source's writes happen in one ``db.atomic()`` block, so a killed scan leaves either all
+Each source's writes happen in one ``write_transaction`` block, so a killed scan leaves either all
 of a source's new articles, hits and fetch state, or none of them.
 """
 
@@ -10,6 +10,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +76,29 @@ def _enable_wal(db: Database) -> None:
             time.sleep(0.05)
 
 
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """`db.atomic()` that takes the write lock when it begins (BEGIN IMMEDIATE).
+
+    In WAL mode a transaction that begins as a reader and then writes fails at once with
+    "database is locked" when another process committed in between (two imports on one
+    desk did); one that takes the lock first waits out the busy timeout instead. Nested
+    inside another transaction it is a savepoint, as `atomic` is.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
 def now_iso() -> str:
     return datetime.now(VN_TZ).isoformat(timespec="seconds")
 
@@ -88,7 +112,7 @@ def from_iso(value: str | None) -> datetime | None:
 
 def sync_sources(db: Database, sources: Iterable[Source]) -> None:
     """Make the sources table know every configured source (fetch state is kept)."""
-    with db.atomic():
+    with write_transaction(db):
         for source in sources:
             row = {
                 "name": source.name,
@@ -217,7 +241,7 @@ def iter_articles(db: Database, *, since: str | None = None, batch: int = 1000) 
 
 
 def start_run(db: Database, *, pid: int, sources: int) -> int:
-    with db.atomic():
+    with write_transaction(db):
         table = db["runs"]
         table.insert({"started": now_iso(), "status": "running", "pid": pid, "sources": sources})
         return int(table.last_pk)
@@ -242,14 +266,14 @@ def record_outcome(db: Database, run_id: int, outcome: SourceOutcome) -> None:
 
 
 def finish_run(db: Database, run_id: int, status: str) -> None:
-    with db.atomic():
+    with write_transaction(db):
         db["runs"].update(run_id, {"finished": now_iso(), "status": status})
 
 
 def close_abandoned_runs(db: Database) -> int:
     """Mark runs left 'running' by a killed process as interrupted."""
     try:
-        with db.atomic():
+        with write_transaction(db):
             cursor = db.execute("update runs set status = 'interrupted' where status = 'running'")
             return cursor.rowcount
     except sqlite3.OperationalError:

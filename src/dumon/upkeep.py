@@ -234,7 +234,7 @@ def prune(
             doomed = f"select id from articles where {old}"
             if not include_hits:
                 doomed += f" and not ({relevant})"
-            with db.atomic():
+            with store.write_transaction(db):
                 hits = db.execute(
                     f"delete from hits where article_id in ({doomed})", {"cutoff": cutoff}
                 ).rowcount
