@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 import dumon.cli.batch as cli_batch
 from dumon.cli import _batch_options, app
 from dumon.cli.typer_app import COMMANDS
+from dumon.errors import CRASH_EXIT
 from support.keywords import FIXTURE_KEYWORDS
 
 KW = ["--keywords", str(FIXTURE_KEYWORDS)]
@@ -104,8 +105,10 @@ def test_a_failing_matching_process_fails_the_run(tmp_path, monkeypatch):
         return real(chunk, matcher)
 
     monkeypatch.setattr(cli_batch, "_match_lines", crash_in_children)
-    with pytest.raises(RuntimeError, match="matching process failed"):
-        run("match", *KW, "--jobs", "2", "--jsonl", str(source))
+    result = run("match", *KW, "--jobs", "2", "--jsonl", str(source))
+    # A crash, not a partial answer: its own status, one line naming the log.
+    assert result.exit_code == CRASH_EXIT
+    assert "matching process failed" in result.stderr and "dumon.log" in result.stderr
 
 
 def test_a_process_on_a_busy_cpu_leaves_shares_to_the_others(tmp_path, monkeypatch):

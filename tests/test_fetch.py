@@ -22,13 +22,15 @@ from support.loopback import make_loopback as make_loopback_fixture  # noqa: F40
 FAST = FetchPolicy(
     timeout=2.0, connect_timeout=1.0, retries=2, backoff=0.01, max_retry_after=1.0, per_host=4
 )
+# The loopback servers play configured sources, which may be on a local address.
+SOURCE_HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3")
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 TITLE = "Sở Giáo dục và Đào tạo tổ chức hội nghị về an toàn trường học — hoà thuỷ"
 
 
 def fetch(url: str, policy: FetchPolicy = FAST, **kwargs: str):
     async def _run():
-        async with Fetcher(policy) as f:
+        async with Fetcher(policy, private_hosts=SOURCE_HOSTS) as f:
             return await f.fetch(url, **kwargs)
 
     return asyncio.run(_run())
@@ -295,7 +297,7 @@ def test_robots_disallow_is_respected_and_fetched_once(loopback):
     loopback.route("/public", body="công khai")
 
     async def run():
-        async with Fetcher(FAST) as f:
+        async with Fetcher(FAST, private_hosts=SOURCE_HOSTS) as f:
             return await asyncio.gather(
                 f.fetch(loopback.url("/private/x")),
                 f.fetch(loopback.url("/public")),
@@ -321,7 +323,7 @@ def test_robots_crawl_delay_spaces_requests_to_that_host(loopback):
         loopback.route(path, handler=handler)
 
     async def run():
-        async with Fetcher(FAST) as f:
+        async with Fetcher(FAST, private_hosts=SOURCE_HOSTS) as f:
             return await asyncio.gather(*(f.fetch(loopback.url(p)) for p in ("/a", "/b", "/c")))
 
     assert all(r.ok for r in asyncio.run(run()))
@@ -365,7 +367,7 @@ def test_per_host_limit_holds_and_hosts_are_independent(make_loopback):
     policy = FetchPolicy(**{**FAST.__dict__, "per_host": 2, "respect_robots": False})
 
     async def run():
-        async with Fetcher(policy) as f:
+        async with Fetcher(policy, private_hosts=SOURCE_HOSTS) as f:
             return await asyncio.gather(*(f.fetch(s.url("/p")) for s in servers * 4))
 
     assert all(r.ok for r in asyncio.run(run()))

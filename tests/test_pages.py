@@ -43,7 +43,7 @@ def source(selectors: Selectors | None = SELECTORS) -> Source:
 
 def fetch_all(*urls: str):
     async def run():
-        async with Fetcher(POLICY) as f:
+        async with Fetcher(POLICY, private_hosts=["127.0.0.1"]) as f:
             return await asyncio.gather(*(f.fetch(u) for u in urls))
 
     return asyncio.run(run())

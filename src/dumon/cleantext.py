@@ -14,12 +14,10 @@ import codecs
 import re
 import unicodedata
 from html import unescape as html_unescape
-from html.parser import HTMLParser
 
-# A tag, comment or CDATA section: enough to say "this string is HTML", not a parser.
-_TAG = re.compile(
-    r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--|!\[CDATA\[.*?\]\])>", re.DOTALL
-)
+# A tag, or a comment or CDATA opener: enough to say "this string is HTML", not a parser.
+# No part can scan past the next "<", so one search is linear in the text whatever it holds.
+_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|!--|!\[CDATA\[)")
 # Tags that mean "this was HTML escaped twice" rather than a title quoting markup ("<script>").
 _ESCAPED_MARKUP = re.compile(
     r"</(?:p|a|div|span|b|i|em|strong|li|ul|h[1-6])>|<(?:p|a|img|br|div|span)\b[^<>]*>", re.I
@@ -30,6 +28,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 # lone surrogates (a JSON "\\ud800" escape), which no UTF-8 file or database can store.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _WHITESPACE = re.compile(r"\s+")
+MAX_INPUT_CHARS = 2_000_000
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 
@@ -75,41 +74,56 @@ BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe"})
 
 
-class _TextCollector(HTMLParser):
-    """Collect the visible text of an HTML fragment, marking block boundaries with newlines."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip += 1
-        elif tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        if tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip = max(0, self._skip - 1)
-        elif tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            # Newlines in HTML source are layout, not paragraph breaks.
-            self.parts.append(_WHITESPACE.sub(" ", data))
+# One token of HTML for `_strip_tags`. Each alternative ends at the next "<" at the latest,
+# or (an unterminated comment, CDATA section or raw-text element) takes the rest of the text
+# once: the whole text is read in one linear pass, however it is crafted. (The standard
+# library's HTMLParser rescans an unterminated "<a " or "<!--" to the end at every one of
+# them: 200,000 of them took minutes.)
+_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
+    r"|<(?P<end>/?)(?P<name>[A-Za-z][A-Za-z0-9:-]*)(?:[\s/][^<>]*)?>"
+    r"|<[!?][^<>]*>",
+    re.DOTALL,
+)
+# Elements whose content is raw text up to their end tag (not markup, never shown).
+_RAW_TEXT = ("script", "style")
+_RAW_END = {name: re.compile(rf"</{name}\s*>|\Z", re.IGNORECASE) for name in _RAW_TEXT}
 
 
 def _strip_tags(text: str) -> str:
-    collector = _TextCollector()
-    collector.feed(text)
-    collector.close()
-    return "".join(collector.parts)
+    """The visible text of an HTML fragment, block boundaries marked with newlines and
+    character references decoded; skipped elements (scripts, styles, svg…) left out."""
+    parts: list[str] = []
+    skip = 0
+    position = 0
+    length = len(text)
+    while position < length:
+        match = _MARKUP.search(text, position)
+        if match is None:
+            if not skip:
+                parts.append(_WHITESPACE.sub(" ", html_unescape(text[position:])))
+            break
+        if match.start() > position and not skip:
+            # Newlines in HTML source are layout, not paragraph breaks.
+            parts.append(_WHITESPACE.sub(" ", html_unescape(text[position : match.start()])))
+        position = match.end()
+        name = (match.group("name") or "").lower()
+        if match.group("cdata") is not None and not skip:
+            parts.append(_WHITESPACE.sub(" ", match.group("cdata")))
+        if not name:
+            continue
+        closing = bool(match.group("end"))
+        if name in _RAW_TEXT and not closing:
+            position = _RAW_END[name].search(text, position).end()
+        elif name in _SKIP_TAGS:
+            if closing:
+                skip = max(0, skip - 1)
+            elif not match.group(0).endswith("/>"):
+                skip += 1
+        elif name in BLOCK_TAGS and not skip:
+            parts.append("\n")
+    return "".join(parts)
 
 
 def _unescape(text: str) -> str:
@@ -119,6 +133,15 @@ def _unescape(text: str) -> str:
             break
         text = _ENTITY.sub(lambda m: html_unescape(m.group(0)), text)
     return text
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, "…" marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
 def clean_text(text: str, *, keep_paragraphs: bool = False, html: bool | None = None) -> str:
@@ -131,7 +154,8 @@ def clean_text(text: str, *, keep_paragraphs: bool = False, html: bool | None = 
     """
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # No title, summary or body needs more: bounds the work a crafted field can cause.
+    text = text[:MAX_INPUT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
     if html is None:
         html = bool(_TAG.search(text) or _ESCAPED_MARKUP.search(_unescape(text)))
     if html:
@@ -169,12 +193,18 @@ def charset_from_content_type(value: str | None) -> str | None:
 
 
 def _codec(label: str | None) -> str | None:
+    """The codec a charset label names, if it is a text encoding.
+
+    Python also has bytes-to-bytes codecs under names a server can declare (``hex``,
+    ``base64``, ``zlib``, ``rot13``): such a label is ignored, as an unknown one is.
+    """
     if not label:
         return None
     try:
-        return codecs.lookup(label.strip().lower()).name
+        info = codecs.lookup(label.strip().lower())
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def decode_bytes(content: bytes, declared: tuple[str | None, ...] = ()) -> tuple[str, str]:
@@ -202,7 +232,7 @@ def decode_bytes(content: bytes, declared: tuple[str | None, ...] = ()) -> tuple
             continue
         try:
             return unicodedata.normalize("NFC", content.decode(name)), name
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):  # `undefined` and odd codecs raise UnicodeError
             continue
     try:
         return unicodedata.normalize("NFC", content.decode("utf-8")), "utf-8"
@@ -215,6 +245,6 @@ def decode_bytes(content: bytes, declared: tuple[str | None, ...] = ()) -> tuple
     for name in candidates:
         try:
             return unicodedata.normalize("NFC", content.decode(name)), name
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     return unicodedata.normalize("NFC", content.decode("utf-8", "replace")), "utf-8"

@@ -31,6 +31,8 @@ SOURCE_KEYS = {
 }
 SELECTOR_KEYS = {f.name for f in dataclasses.fields(Selectors)}
 POLICY_FIELDS = {f.name: f.type for f in dataclasses.fields(FetchPolicy)}
+# Policy values where 0 means "none" (no retry, no wait) rather than a mistake.
+ZERO_ALLOWED = {"retries", "backoff", "max_retry_after"}
 
 
 @dataclass(frozen=True)
@@ -183,18 +185,24 @@ def _load_policy(path: Path, node: yaml.Node) -> FetchPolicy:
             )
         value = _scalar(path, value_node, key)
         expected = POLICY_FIELDS[key]
+        low = 0 if key in ZERO_ALLOWED else None
         if expected == "bool":
             ok = isinstance(value, bool)
         elif expected == "str":
             ok = isinstance(value, str)
         else:
-            ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and (value > 0 or value == low)
+            )
         if not ok:
+            number = "dùng một số từ 0 trở lên" if low == 0 else "dùng một số dương"
             raise ConfigError(
                 path,
                 _line(value_node),
                 f"giá trị '{value}' của {key} không hợp lệ",
-                "dùng một số dương" if expected not in ("bool", "str") else f"dùng kiểu {expected}",
+                number if expected not in ("bool", "str") else f"dùng kiểu {expected}",
             )
         values[key] = int(value) if expected == "int" else value
     return FetchPolicy(**values)
@@ -215,9 +223,28 @@ def _load_source(path: Path, node: yaml.Node) -> Source:
         if required not in fields:
             raise ConfigError(path, line, f"nguồn thiếu khóa '{required}'", f"thêm `{required}: …`")
     values = {k: _scalar(path, v, k) for k, (_, v) in fields.items() if k != "selectors"}
+    for key in ("name", "outlet"):
+        # `outlet:` left empty is YAML's null, which would be stored as the word "None".
+        if not isinstance(values[key], str | int | float) or isinstance(values[key], bool):
+            raise ConfigError(
+                path,
+                _line(fields[key][1]),
+                f"{key} để trống hoặc không phải chữ",
+                f"ghi `{key}: <tên>`"
+                if key == "name"
+                else "ghi tên báo, ví dụ `outlet: VnExpress`",
+            )
     name = str(values["name"]).strip()
     if not name:
         raise ConfigError(path, line, "tên nguồn để trống", "ghi một tên ngắn, không dấu cách")
+    outlet = str(values["outlet"]).strip()
+    if not outlet:
+        raise ConfigError(
+            path,
+            _line(fields["outlet"][1]),
+            "outlet để trống",
+            "ghi tên báo, ví dụ `outlet: VnExpress`",
+        )
     url = str(values["url"]).strip()
     if not is_http_url(url):
         raise ConfigError(
@@ -261,7 +288,7 @@ def _load_source(path: Path, node: yaml.Node) -> Source:
         name=name,
         url=url,
         kind=kind,
-        outlet=str(values["outlet"]),
+        outlet=outlet,
         tier=tier,
         selectors=selectors,
         fetch_body=values.get("fetch_body", False),
@@ -289,9 +316,29 @@ def _load_selectors(path: Path, node: yaml.Node) -> Selectors:
                 f"selector '{key}' để trống",
                 "ghi một CSS selector, ví dụ `article h3 a`",
             )
+        problem = _selector_problem(value.strip())
+        if problem:
+            raise ConfigError(
+                path,
+                _line(value_node),
+                f"selector '{key}' sai cú pháp CSS ({problem})",
+                "sửa lại bộ chọn, ví dụ `article h3 a` (thử trong công cụ Inspect của trình duyệt)",
+            )
         values[key] = value.strip()
     if "item" not in values:
         raise ConfigError(
             path, _line(node), "selectors thiếu `item`", "thêm `item: <CSS của mỗi bài>`"
         )
     return Selectors(**values)
+
+
+def _selector_problem(selector: str) -> str | None:
+    """Why a CSS selector cannot be used, or None; checked when the file is read, so a typo
+    is named with its line instead of failing the source at every scan."""
+    import soupsieve  # bs4's selector engine; only html sources have selectors
+
+    try:
+        soupsieve.compile(selector)
+    except (soupsieve.SelectorSyntaxError, ValueError, TypeError) as exc:
+        return str(exc).splitlines()[0]
+    return None

@@ -5,6 +5,7 @@ Its own module so the feed reader can use it without loading the HTML stack (bs4
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
@@ -13,12 +14,17 @@ from functools import lru_cache
 
 from dumon.vntime import VN_TZ
 
+log = logging.getLogger(__name__)
+
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
 _YMD = re.compile(r"(?<!\d)(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?!\d)")
 _WORDS_DMY = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 _TIME = re.compile(r"(?<![\d/.-])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)", re.I)
 _GMT = re.compile(r"(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
 _PM = re.compile(r"\b(?:PM|CH|chiều|tối)\b", re.I)
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3}\w*\s+(\d{1,4})\b")
+EARLIEST_YEAR = 1995  # before Vietnamese online news; older dates are CMS placeholders
+FUTURE_SLACK = timedelta(days=2)
 
 
 @lru_cache(maxsize=1024)
@@ -32,16 +38,41 @@ def parse_datetime(text: str | None) -> datetime | None:
     """
     if not text:
         return None
-    raw = unicodedata.normalize("NFC", text).strip()
+    raw = unicodedata.normalize("NFC", text).strip()[:200]
     if not raw:
         return None
-    iso = _parse_iso(raw)
-    if iso is not None:
-        return iso
-    rfc = _parse_rfc822(raw)
-    if rfc is not None:
-        return rfc
-    return _parse_vietnamese(raw)
+    value = _parse_iso(raw) or _parse_rfc822(raw) or _parse_vietnamese(raw)
+    return value if value is None else _in_range(value, raw)
+
+
+def _in_range(value: datetime, raw: str) -> datetime | None:
+    """The value if every zone can show it: 31/12/9999 at GMT-12 is year 10000 in UTC, which
+    no datetime holds (an OverflowError that once failed every item of a listing)."""
+    try:
+        value.astimezone(UTC)
+        value.astimezone(VN_TZ)
+    except OverflowError:
+        log.warning("date out of range, kept as unknown: %r", raw)
+        return None
+    return value
+
+
+def looks_dated(text: str | None) -> bool:
+    """Whether the text holds a calendar date written out (day, month and year): one that
+    `parse_datetime` refused is then wrong (30 February), not merely in a format it lacks."""
+    if not text:
+        return False
+    return bool(_YMD.search(text) or _DMY.search(text) or _RFC_YEAR.search(text))
+
+
+def plausible(value: datetime | None) -> datetime | None:
+    """Drop placeholder dates (0001-01-01, the 1970 epoch) and far-future ones: an unknown
+    date lets the store fall back to when the article was first seen, a wrong one hides it."""
+    if value is None:
+        return None
+    if value.year < EARLIEST_YEAR or value > datetime.now(UTC) + FUTURE_SLACK:
+        return None
+    return value
 
 
 def _aware(value: datetime) -> datetime:
@@ -65,6 +96,9 @@ def _parse_rfc822(raw: str) -> datetime | None:
         value = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    written = _RFC_YEAR.search(raw)
+    if written and len(written.group(1)) > 2 and int(written.group(1)) != value.year:
+        return None  # the email parser reads "0001" as 2001, as if it were "01"
     if value.tzinfo is None:
         # "-0000" states UTC with an unknown local offset; no zone at all means local time.
         return value.replace(tzinfo=UTC if "-0000" in raw else VN_TZ)

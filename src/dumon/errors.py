@@ -6,7 +6,12 @@ DumonError            base; ``message`` is Vietnamese and actionable, ``exit_cod
 ├── DeskError         the desk folder is missing or unusable (exit 2)
 ├── LockedError       another scan of the same desk is running (exit 4)
 ├── QueryError        a search query or a date/window option cannot be understood (exit 2)
-└── MailError         the digest could not be sent (exit 1)
+├── MailError         the digest could not be sent (exit 1)
+└── StorageError      the database or the desk's disk cannot be used: corrupt, full, read-only,
+                      or a backup that failed its check (exit 5)
+
+Anything else that escapes a command is a bug: the CLI prints one "Lỗi: …" line naming the
+log file that holds the details, and exits with CRASH_EXIT.
 """
 
 from __future__ import annotations
@@ -60,3 +65,14 @@ class MailError(DumonError):
     """Sending the digest by mail failed."""
 
     exit_code = 1
+
+
+class StorageError(DumonError):
+    """The database or the disk under the desk cannot be used as needed."""
+
+    exit_code = 5
+
+
+CRASH_EXIT = 70
+"""Exit status of an unexpected error (sysexits' EX_SOFTWARE): distinct from every status a
+command reports on purpose, so cron and scripts can tell a crash from "some sources failed"."""

@@ -2,8 +2,10 @@
 
 Streamed in batches, so a year of a large store never sits in memory. JSON lines carry the
 fields ``dumon import`` reads (``id``, ``title``, ``summary``, ``body``, ``url``, ``outlet``,
-``source``, ``date``), so an export can be imported into another desk. The data is written as
-stored (no spreadsheet formula guard): it is for tools; search's CSV is the one for people.
+``source``, ``date``), so an export can be imported into another desk. JSON lines carry the
+text as stored; in CSV, which a clerk opens in a spreadsheet, a text cell that begins with
+``=``, ``+``, ``-`` or ``@`` gets a leading ``'`` so it is shown, never run as a formula (as
+``search --csv`` does).
 """
 
 from __future__ import annotations
@@ -100,7 +102,14 @@ def _csv_row(record: dict) -> list:
     )
     for flag in ("edu", "local", "alert"):
         row[flag] = int(record[flag])
-    return [row[c] for c in CSV_COLUMNS]
+    return [_inert(row[c]) for c in CSV_COLUMNS]
+
+
+def _inert(value: object) -> object:
+    """A cell a spreadsheet shows rather than runs (=HYPERLINK(…), @SUM(…) come from the web)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def export(

@@ -15,11 +15,11 @@ import json
 import logging
 import re
 import xml.sax
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from dumon.cleantext import charset_from_content_type, clean_text, decode_bytes
-from dumon.dates import parse_datetime
+from dumon.cleantext import charset_from_content_type, clean_text, decode_bytes, shorten
+from dumon.dates import looks_dated, parse_datetime, plausible
 from dumon.fastfeed import read_entries
 from dumon.models import Article, ParsedItems, Source
 from dumon.urls import canonical_url, is_http_url
@@ -29,11 +29,12 @@ log = logging.getLogger(__name__)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _XML_DECL_TEXT = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)(["'])""")
 _ROOT = re.compile(r"<[A-Za-z]")
-_INTERNAL_SUBSET = re.compile(r"(<!DOCTYPE\s[^\[>]*)\[.*?\]\s*>", re.DOTALL)
+# Each of these stops at the next "[" or ">" (or matches at once), so finding the internal
+# subset is linear however many openers a crafted prolog repeats.
+_SUBSET_OPEN = re.compile(r"<!DOCTYPE\s[^\[>]*\[")
+_SUBSET_CLOSE = re.compile(r"\][ \t\r\n]*>")
 _DATE_FIELDS = ("published", "updated", "created")
 _SUMMARY_MAX = 400
-_EARLIEST_YEAR = 1995  # before Vietnamese online news; older dates are CMS placeholders
-_FUTURE_SLACK = timedelta(days=2)
 _UNTITLED = "(không có tiêu đề)"
 
 
@@ -79,8 +80,13 @@ def _drop_internal_subset(text: str) -> str:
     """
     root = _ROOT.search(text)
     prolog = text[: root.start()] if root else text
-    stripped = _INTERNAL_SUBSET.sub(r"\g<1>>", prolog, count=1)
-    return text if stripped == prolog else stripped + text[len(prolog) :]
+    opened = _SUBSET_OPEN.search(prolog)
+    if opened is None:
+        return text
+    closed = _SUBSET_CLOSE.search(prolog, opened.end())
+    # An unterminated subset runs to the root element: all of it goes.
+    rest = prolog[closed.end() :] if closed else ""
+    return prolog[: opened.end() - 1] + ">" + rest + text[len(prolog) :]
 
 
 def _parse_xml_feed(
@@ -97,7 +103,7 @@ def _parse_xml_feed(
     articles: list[Article] = []
     skipped = 0
     for entry in entries:
-        article = _entry_article(entry, source=source, base_url=base_url)
+        article = _isolated(_entry_article, entry, source=source, base_url=base_url)
         if article is None:
             skipped += 1
         else:
@@ -118,6 +124,16 @@ def _parse_xml_feed(
     if skipped:
         problems.append(f"{skipped} mục không có đường dẫn hợp lệ nên đã bỏ qua")
     return ParsedItems(tuple(articles), "; ".join(problems) or None, kind)
+
+
+def _isolated(build, entry: Any, *, source: Source, base_url: str) -> Article | None:
+    """One item's article, or None when the item cannot be read: one bad item (an odd
+    value, a date no zone can show) must not take its neighbours down."""
+    try:
+        return build(entry, source=source, base_url=base_url)
+    except (ValueError, TypeError, OverflowError, RecursionError, AttributeError) as exc:
+        log.warning("feed %s: an item could not be read (%s: %s)", source.name, type(exc), exc)
+        return None
 
 
 def _read_tolerantly(data: bytes) -> tuple[str, list[Any], Exception | None]:
@@ -205,34 +221,26 @@ def _entry_article(entry: Any, *, source: Source, base_url: str) -> Article | No
 
 
 def _shorten(text: str, limit: int = _SUMMARY_MAX) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
-def _plausible(value: datetime | None) -> datetime | None:
-    """Drop placeholder dates (0001-01-01, the 1970 epoch) and far-future ones: an unknown
-    date lets the store fall back to when the article was first seen, a wrong one hides it."""
-    if value is None:
-        return None
-    if value.year < _EARLIEST_YEAR or value > datetime.now(UTC) + _FUTURE_SLACK:
-        return None
-    return value
+    return shorten(text, limit)
 
 
 def _entry_date(entry: Any) -> datetime | None:
     for name in _DATE_FIELDS:
-        value = parse_datetime(entry.get(name))
+        raw = entry.get(name)
+        value = parse_datetime(raw) if isinstance(raw, str) else None
         if value is not None:
-            return _plausible(value)
+            return plausible(value)
     for name in _DATE_FIELDS:  # feedparser's own parsers know more formats, but give only UTC
         parsed = entry.get(f"{name}_parsed")
-        if parsed:
-            try:
-                return _plausible(datetime(*parsed[:6], tzinfo=UTC))
-            except (TypeError, ValueError):
-                continue
+        raw = entry.get(name)
+        if not parsed or (isinstance(raw, str) and looks_dated(raw)):
+            # A date written out that we refused is wrong (30 February, year 0001), and
+            # feedparser would roll it over into another one (2 March, 2001).
+            continue
+        try:
+            return plausible(datetime(*parsed[:6], tzinfo=UTC))
+        except (TypeError, ValueError, OverflowError):
+            continue
     return None
 
 
@@ -247,6 +255,9 @@ def _parse_json_feed(
         document = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         return ParsedItems((), f"Nội dung JSON bị lỗi ở dòng {exc.lineno}, không đọc được", "json")
+    except RecursionError:
+        problem = "Nội dung JSON lồng nhau quá sâu (không phải JSON Feed thật), không đọc được"
+        return ParsedItems((), problem, "json")
     items = document.get("items") if isinstance(document, dict) else None
     if not isinstance(items, list):
         return ParsedItems(
@@ -259,7 +270,9 @@ def _parse_json_feed(
     skipped = 0
     for item in items:
         article = (
-            _json_article(item, source=source, base_url=base) if isinstance(item, dict) else None
+            _isolated(_json_article, item, source=source, base_url=base)
+            if isinstance(item, dict)
+            else None
         )
         if article is None:
             skipped += 1
@@ -274,21 +287,24 @@ def _json_article(item: dict[str, Any], *, source: Source, base_url: str) -> Art
     if link is None:
         return None
     raw_link, url = link
-    # JSON Feed: content_html is HTML; content_text, summary and title are plain text.
-    if item.get("content_html"):
-        body = clean_text(str(item["content_html"]), keep_paragraphs=True, html=True)
+    # JSON Feed: content_html is HTML; content_text, summary and title are plain text. A value
+    # of another type (an object for a title) is no text at all, not its Python repr.
+    if _json_text(item, "content_html"):
+        body = clean_text(_json_text(item, "content_html"), keep_paragraphs=True, html=True)
     else:
-        body = clean_text(str(item.get("content_text") or ""), keep_paragraphs=True, html=False)
-    summary = clean_text(str(item.get("summary") or ""), html=False)
-    title = clean_text(str(item.get("title") or ""), html=False)
+        body = clean_text(_json_text(item, "content_text"), keep_paragraphs=True, html=False)
+    summary = clean_text(_json_text(item, "summary"), html=False)
+    title = clean_text(_json_text(item, "title"), html=False)
     title = title or _shorten(summary or body) or _UNTITLED
     published = None
     for name in ("date_published", "date_modified"):
         value = item.get(name)
-        published = _plausible(parse_datetime(value)) if isinstance(value, str) else None
+        published = plausible(parse_datetime(value)) if isinstance(value, str) else None
         if published is not None:
             break
     guid = item.get("id")
+    if not isinstance(guid, str | int):
+        guid = None
     return Article(
         url=url,
         title=title,
@@ -300,3 +316,8 @@ def _json_article(item: dict[str, Any], *, source: Source, base_url: str) -> Art
         original_url=raw_link if raw_link != url else None,
         external_id=str(guid) if guid is not None else None,
     )
+
+
+def _json_text(item: dict[str, Any], key: str) -> str:
+    value = item.get(key)
+    return value if isinstance(value, str) else ""

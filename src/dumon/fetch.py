@@ -5,6 +5,13 @@ per-host concurrency, connect/read timeouts plus an overall deadline per request
 followed by hand (bounded, http(s) only), a streamed size cap measured on the decompressed body,
 conditional requests, bounded retries with backoff (honouring Retry-After), and robots.txt.
 
+Where a request may go: only the hosts of configured sources (`private_hosts`) may resolve to
+loopback, private, link-local or multicast addresses. A link found in a feed or page, or a
+redirect, may reach such an address only on the host of the source it came from (`within`).
+The check is made on the addresses DNS gives, when the connection is opened, and the
+connection goes to the address checked, so a name cannot resolve one way for the check and
+another for the request.
+
 Every outcome is a `FetchResult`; network problems never raise. `error` is a short Vietnamese
 reason a press officer understands, `error_kind` a stable English slug for reports and health.
 """
@@ -12,11 +19,13 @@ reason a press officer understands, `error_kind` a stable English slug for repor
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import socket
 import ssl
 import time
 import zlib
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -25,6 +34,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from dumon.models import FetchPolicy, FetchResult, FetchStatus
@@ -38,6 +48,7 @@ _ROBOTS_AGENT = "dumon"
 # and an hour's delay would hold the whole scan.
 _MAX_CRAWL_DELAY = 10.0
 _READ_CHUNK = 65_536
+_VALIDATOR_MAX = 1024
 
 
 class _Failure(Exception):
@@ -60,11 +71,20 @@ class _Failure(Exception):
         self.wait = wait
 
 
-class Fetcher:
-    """Fetch URLs politely under one policy: `async with Fetcher(policy) as f: await f.fetch(u)`."""
+class _Blocked(Exception):
+    """The address a request would reach is not one it may reach (see the module docstring)."""
 
-    def __init__(self, policy: FetchPolicy):
+
+class Fetcher:
+    """Fetch URLs politely under one policy: `async with Fetcher(policy) as f: await f.fetch(u)`.
+
+    `private_hosts` are the host names that may resolve to non-public addresses: those of the
+    configured sources (or of a URL a person typed).
+    """
+
+    def __init__(self, policy: FetchPolicy, *, private_hosts: Iterable[str] = ()):
         self.policy = policy
+        self.private_hosts = frozenset(h.lower() for h in private_hosts)
         self._ssl: ssl.SSLContext | None = None
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._global = asyncio.Semaphore(max(1, policy.concurrency))
@@ -97,10 +117,16 @@ class Fetcher:
         if client is None:
             policy = self.policy
             per_host = max(1, policy.per_host)
+            limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
             client = self._clients[host] = httpx.AsyncClient(
-                http1=True,
-                http2=False,
-                verify=self._ssl or True,
+                transport=_GuardedTransport(
+                    public_only=host not in self.private_hosts,
+                    ssl_context=self._ssl or httpx.create_ssl_context(),
+                    limits=limits,
+                ),
+                # No proxy from the environment: it would stand between the address check and
+                # the connection (and hold every request to its own, private, address).
+                trust_env=False,
                 follow_redirects=False,
                 timeout=httpx.Timeout(
                     connect=min(policy.connect_timeout, policy.timeout),
@@ -108,7 +134,6 @@ class Fetcher:
                     write=policy.timeout,
                     pool=None,  # waiting for a slot is bounded by our own semaphores
                 ),
-                limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
                 headers={
                     "User-Agent": policy.user_agent,
                     # Only encodings we decompress ourselves, under the size cap.
@@ -119,9 +144,20 @@ class Fetcher:
         return client
 
     async def fetch(
-        self, url: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        *,
+        within: str | None = None,
+        max_bytes: int | None = None,
     ) -> FetchResult:
-        """Fetch `url`, conditionally when a validator is given; never raises for the network."""
+        """Fetch `url`, conditionally when a validator is given; never raises for the network.
+
+        `within`: the URL of the source a discovered link came from (see the module
+        docstring). `max_bytes`: keep at most this much of the body instead of failing
+        over the policy's cap (article pages: their text comes first).
+        """
         started = time.monotonic()
         if self._ssl is None:
             raise RuntimeError("Fetcher must be used as 'async with Fetcher(policy) as f'")
@@ -130,15 +166,17 @@ class Fetcher:
             kind, message = problem
             return FetchResult(url=url, status=FetchStatus.FAILED, error=message, error_kind=kind)
         conditional: dict[str, str] = {}
-        if etag:
-            conditional["If-None-Match"] = etag
-        if last_modified:
-            conditional["If-Modified-Since"] = last_modified
+        for header, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified)):
+            if value and resendable(value) is None:
+                log.warning("%s: stored %s %r cannot be sent; dropped", url, header, value)
+            elif value:
+                conditional[header] = value
+        home = (urlsplit(within or url).hostname or "").lower()
 
         attempts = 1 + max(0, self.policy.retries)
         for attempt in range(1, attempts + 1):
             try:
-                result = await self._attempt(url, conditional)
+                result = await self._attempt(url, conditional, home, max_bytes)
             except _Failure as failure:
                 if failure.retry and attempt < attempts:
                     wait = self._backoff(attempt, failure.wait)
@@ -171,14 +209,17 @@ class Fetcher:
             sem = self._hosts[host] = asyncio.Semaphore(max(1, self.policy.per_host))
         return sem
 
-    async def _attempt(self, url: str, conditional: dict[str, str]) -> FetchResult:
+    async def _attempt(
+        self, url: str, conditional: dict[str, str], home: str, keep: int | None
+    ) -> FetchResult:
         """One attempt: follow redirects by hand up to the policy's bound."""
         current = url
         seen = {current}
         for _hop in range(self.policy.max_redirects + 1):
+            await self._check_reach(current, home)
             if self.policy.respect_robots and not await self._obey_robots(current):
                 raise _Failure("robots", "robots.txt không cho phép")
-            response = await self._exchange(current, conditional)
+            response = await self._exchange(current, conditional, keep)
             if isinstance(response, FetchResult):
                 return FetchResult(
                     url=url,
@@ -202,13 +243,30 @@ class Fetcher:
             current = target
         raise _Failure("too_many_redirects", f"Chuyển hướng quá {self.policy.max_redirects} lần")
 
-    async def _exchange(self, url: str, conditional: dict[str, str]) -> FetchResult | str:
+    async def _check_reach(self, url: str, home: str) -> None:
+        """Refuse a hop to a configured host other than `home` that resolves to a non-public
+        address (hosts that are not configured are held to public addresses when connecting)."""
+        host = (urlsplit(url).hostname or "").lower()
+        if host == home or host not in self.private_hosts:
+            return
+        try:
+            await _public_addresses(host, urlsplit(url).port or 80)
+        except _Blocked as exc:
+            raise _blocked_failure(url) from exc
+        except OSError as exc:
+            raise _Failure("dns", "Không phân giải được tên miền") from exc
+
+    async def _exchange(
+        self, url: str, conditional: dict[str, str], keep: int | None = None
+    ) -> FetchResult | str:
         """One request/response under the limits; a redirect returns its Location."""
         host = (urlsplit(url).hostname or "").lower()
         async with self._global, self._host_limit(host):
             try:
                 async with asyncio.timeout(self.policy.timeout):
-                    return await self._send(self._client_for(host), url, conditional)
+                    return await self._send(self._client_for(host), url, conditional, keep)
+            except _Blocked as exc:
+                raise _blocked_failure(url) from exc
             except TimeoutError as exc:
                 raise _Failure(
                     "timeout", f"Quá thời gian chờ ({_seconds(self.policy.timeout)})"
@@ -227,7 +285,11 @@ class Fetcher:
                 raise _Failure("invalid", f"Địa chỉ không hợp lệ: {url}") from exc
 
     async def _send(
-        self, client: httpx.AsyncClient, url: str, conditional: dict[str, str]
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        conditional: dict[str, str],
+        keep: int | None,
     ) -> FetchResult | str:
         request = client.build_request("GET", url, headers=conditional)
         response = await client.send(request, stream=True)
@@ -249,7 +311,7 @@ class Fetcher:
                 )
             if status >= 400 or status < 200:
                 raise _status_failure(status, headers.get("retry-after"))
-            content = await self._read_capped(response, headers)
+            content = await self._read_capped(response, headers, keep)
             if headers.pop("content-encoding", "identity").strip().lower() != "identity":
                 headers.pop("content-length", None)  # described the compressed body
             return FetchResult(
@@ -258,13 +320,18 @@ class Fetcher:
         finally:
             await response.aclose()
 
-    async def _read_capped(self, response: httpx.Response, headers: dict[str, str]) -> bytes:
-        """Stream the body, decompressing ourselves so the cap applies to what we keep."""
-        cap = self.policy.max_bytes
+    async def _read_capped(
+        self, response: httpx.Response, headers: dict[str, str], keep: int | None = None
+    ) -> bytes:
+        """Stream the body, decompressing ourselves so the cap applies to what we keep.
+
+        With `keep`, a longer body is cut to its first `keep` bytes (and no more is read)
+        instead of failing."""
+        cap = keep or self.policy.max_bytes
         too_large = _Failure("too_large", f"Nội dung vượt giới hạn {_size(cap)}")
         declared = headers.get("content-length", "")
         encoding = headers.get("content-encoding", "identity").strip().lower()
-        if declared.isdigit() and encoding in ("", "identity") and int(declared) > cap:
+        if not keep and declared.isdigit() and encoding in ("", "identity") and int(declared) > cap:
             raise too_large
         decoder = _Decoder(encoding)
         parts: list[bytes] = []
@@ -272,6 +339,9 @@ class Fetcher:
         async for raw in response.aiter_raw(_READ_CHUNK):
             chunk = decoder.feed(raw, cap - size + 1)
             size += len(chunk)
+            if size > cap and keep:
+                parts.append(chunk[: len(chunk) - (size - cap)])
+                return b"".join(parts)
             if size > cap:
                 raise too_large
             parts.append(chunk)
@@ -356,7 +426,9 @@ class _Decoder:
         if encoding in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
         elif encoding not in ("", "identity", "deflate"):
-            raise _Failure("decode", f"Máy chủ nén nội dung theo kiểu không hỗ trợ ({encoding})")
+            raise _Failure(
+                "decode", f"Máy chủ nén nội dung theo kiểu không hỗ trợ ({encoding[:40]})"
+            )
 
     def feed(self, data: bytes, limit: int) -> bytes:
         if self.encoding in ("", "identity"):
@@ -395,6 +467,105 @@ class _Decoder:
             # The stream stopped before its end: half a feed must not pass for a whole one.
             raise _Failure("decode", "Nội dung nén bị cắt cụt giữa chừng, không giải nén được")
         return tail
+
+
+def _public(address: str) -> bool:
+    """Whether an address is on the public internet (not loopback, private, link-local,
+    multicast, reserved or unspecified; an IPv4 address mapped into IPv6 is judged as IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+async def _public_addresses(host: str, port: int) -> list[str]:
+    """The addresses of `host`, if every one of them is public; else raise _Blocked."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses or not all(_public(a) for a in addresses):
+        raise _Blocked(host)
+    return addresses
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Opens connections for one host; when the host must be public, to an address just
+    checked (never a second lookup that could answer differently)."""
+
+    def __init__(self, *, public_only: bool):
+        self.public_only = public_only
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if not self.public_only:
+            return await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        try:
+            addresses = await _public_addresses(host, port)
+        except OSError as exc:  # DNS: reported as httpx reports it
+            raise httpcore.ConnectError(str(exc)) from exc
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                failure = exc
+        raise failure or httpcore.ConnectError(host)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a connection pool whose connections `_GuardedBackend` opens."""
+
+    def __init__(self, *, public_only: bool, ssl_context: ssl.SSLContext, limits: httpx.Limits):
+        super().__init__(verify=ssl_context, http1=True, http2=False, limits=limits)
+        # The pool httpx builds, with our network backend (httpcore's documented hook).
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=False,
+            network_backend=_GuardedBackend(public_only=public_only),
+        )
+
+
+def _blocked_failure(url: str) -> _Failure:
+    host = urlsplit(url).hostname or url
+    return _Failure(
+        "blocked",
+        f"Địa chỉ {host} trỏ vào mạng nội bộ (máy này hoặc mạng riêng); dumon chỉ đọc địa chỉ "
+        "nội bộ của chính các nguồn trong sources.yaml, nên đã từ chối",
+    )
+
+
+def resendable(value: str | None) -> str | None:
+    """A validator (ETag, Last-Modified) as it may be stored and sent back, else None.
+
+    A header is sent as ASCII: a value with other characters (or control characters, or
+    absurdly long) would make every later request fail before it is sent, so it is never
+    kept; the feed is then simply fetched whole.
+    """
+    if not value or len(value) > _VALIDATOR_MAX:
+        return None
+    if not value.isascii() or not value.isprintable():
+        return None
+    return value
 
 
 def _check_target(url: str) -> tuple[str, str] | None:

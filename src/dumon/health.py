@@ -225,7 +225,7 @@ def disable_failing(
         if due_for_disabling(row, now, settings)
     ]
     if names:
-        with db.atomic():
+        with store.write_transaction(db):
             for name in names:
                 db["sources"].update(
                     name, {"disabled_at": store.to_iso(now), "status": AUTO_DISABLED}
@@ -235,7 +235,8 @@ def disable_failing(
 
 
 def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: bool) -> None:
-    """Switch a configured source on (with a fresh failure record) or off, by hand."""
+    """Switch a configured source on (with a fresh failure record and no stored validators,
+    so its next fetch is a whole one) or off, by hand."""
     configured = {s.name: s for s in config.sources}
     if name not in configured:
         raise ConfigError(
@@ -253,8 +254,10 @@ def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: b
             "consecutive_failures": 0,
             "failure_score": 0.0,
             "failing_since": None,
+            "etag": None,
+            "last_modified": None,
         }
     else:
         changes = {"disabled_at": now, "status": MANUAL_DISABLED}
-    with db.atomic():
+    with store.write_transaction(db):
         db["sources"].update(name, changes)

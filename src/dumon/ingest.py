@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from dumon import store
@@ -36,6 +36,12 @@ class ImportReport:
     duplicates: int = 0
     hits_new: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    # Lines stored with something left out (a date no calendar shows), and why.
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+class OutOfRange(ValueError):
+    """A date that parses but that no time zone can show (year 0 or 10000 once converted)."""
 
 
 def parse_date(value: object) -> datetime | None:
@@ -46,13 +52,23 @@ def parse_date(value: object) -> datetime | None:
         raise ValueError(f"ngày không hợp lệ: {value!r}")
     text = value.strip().replace("Z", "+00:00")
     if len(text) == 10:
-        return datetime.combine(date.fromisoformat(text), time(0, 0), VN_TZ)
-    parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
+        parsed = datetime.combine(date.fromisoformat(text), time(0, 0), VN_TZ)
+    else:
+        parsed = datetime.fromisoformat(text)
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
+    try:
+        parsed.astimezone(UTC)
+        parsed.astimezone(VN_TZ)
+    except OverflowError:
+        raise OutOfRange(f"ngày '{value}' nằm ngoài lịch (năm 1 đến 9999)") from None
+    return parsed
 
 
-def article_from_record(record: dict) -> Article:
-    """Build an Article from one JSON line; raise ValueError with a Vietnamese reason."""
+def article_from_record(record: dict, warn: Callable[[str], None] | None = None) -> Article:
+    """Build an Article from one JSON line; raise ValueError with a Vietnamese reason.
+
+    A date out of range does not lose the article: it is kept without a date, and `warn`
+    is told why."""
     if not isinstance(record, dict):
         raise ValueError("dòng không phải một đối tượng JSON")
     title = clean_text(str(record.get("title") or ""))
@@ -65,13 +81,19 @@ def article_from_record(record: dict) -> Article:
         url = f"urn:dumon:{record['id']}"  # keeps the article unique without a link
     else:
         raise ValueError("thiếu cả url lẫn id")
+    try:
+        published = parse_date(record.get("date"))
+    except OutOfRange as exc:
+        published = None
+        if warn:
+            warn(f"{exc}; đã lưu bài, không có ngày đăng")
     return Article(
         url=url,
         title=title,
         summary=clean_text(str(record.get("summary") or "")),
         body=clean_text(str(record.get("body") or ""), keep_paragraphs=True),
         outlet=str(record.get("outlet") or ""),
-        published=parse_date(record.get("date")),
+        published=published,
         source=str(record.get("source") or "import"),
         original_url=raw_url or None,
         external_id=str(record["id"]) if record.get("id") is not None else None,
@@ -113,9 +135,15 @@ def import_jsonl(
         for number, line in _records(path):
             report.lines += 1
             try:
-                batch.append(article_from_record(json.loads(line)))
-            except (ValueError, TypeError) as exc:
-                report.rejected.append((number, str(exc)))
+                batch.append(
+                    article_from_record(
+                        json.loads(line),
+                        lambda why, number=number: report.warnings.append((number, why)),
+                    )
+                )
+            except (ValueError, TypeError, RecursionError) as exc:
+                reason = "JSON lồng nhau quá sâu" if isinstance(exc, RecursionError) else str(exc)
+                report.rejected.append((number, reason))
                 continue
             if len(batch) >= BATCH:
                 _flush(db, batch, matcher, report)
@@ -139,12 +167,8 @@ def _flush(db: store.Database, batch: list[Article], matcher, report: ImportRepo
             report.duplicates += 1
         else:
             unique[article.url] = article
-    pairs = (
-        match_articles(list(unique.values()), matcher)
-        if matcher
-        else [(a, None) for a in unique.values()]
-    )
-    with db.atomic():
+    pairs = match_articles(list(unique.values()), matcher)
+    with store.write_transaction(db):
         stored = store.store_articles(db, pairs, seen=store.now_iso())
     report.articles_new += stored.articles_new
     # Not stored although their URL was new: another URL of an article already stored, or a

@@ -48,7 +48,7 @@ def lock_holder(path: Path) -> int | None:
     """The PID holding the lock, or None when nobody does (for `dumon doctor`)."""
     if not path.exists():
         return None
-    fd = os.open(path, os.O_RDWR)
+    fd = os.open(path, os.O_RDONLY)  # a lock is taken as well on a read-only file
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

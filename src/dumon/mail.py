@@ -2,16 +2,21 @@
 
 STARTTLS, implicit TLS or plain (inside the office network only); the login comes from the
 environment variables named in settings.yaml, never from a file. Every failure becomes a
-MailError saying in Vietnamese what to check.
+MailError saying in Vietnamese what to check. `timeout` bounds the whole exchange, not each
+read: a server that sends its greeting a byte at a time cannot hold the digest for hours.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 import smtplib
+import socket
 import ssl
+import threading
+import time
 from collections.abc import Mapping
 from datetime import date
 from email.message import EmailMessage
@@ -59,28 +64,85 @@ def _credentials(settings: MailSettings, env: Mapping[str, str]) -> tuple[str, s
     return user, password
 
 
+class _Deadline:
+    """Cuts the client's connection when the whole exchange has taken `seconds`.
+
+    smtplib's timeout applies to each read, and every byte of a dripping reply starts a new
+    one; a timer that shuts the socket down ends whatever read is waiting."""
+
+    def __init__(self, client: smtplib.SMTP, seconds: float):
+        self.client = client
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def _cut(self) -> None:
+        self.expired = True
+        sock = getattr(self.client, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
 def send_message(
     settings: MailSettings, message: EmailMessage, *, env: Mapping[str, str] | None = None
 ) -> None:
     """Deliver the message to every recipient, or raise MailError."""
     login = _credentials(settings, os.environ if env is None else env)
     where = f"{settings.host}:{settings.port}"
+    client: smtplib.SMTP
+    if settings.security == "ssl":
+        client = smtplib.SMTP_SSL(timeout=settings.timeout, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(timeout=settings.timeout)
+    deadline = _Deadline(client, settings.timeout)
+    started = time.monotonic()
     try:
-        if settings.security == "ssl":
-            context = ssl.create_default_context()
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=settings.timeout, context=context
-            )
-        else:
-            client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-        with client:
+        with deadline:
+            _exchange(client, settings, message, login)
+    except MailError:
+        if deadline.expired:  # whatever the cut connection looked like
+            raise MailError(
+                f"Máy chủ thư {where} không trả lời xong trong {settings.timeout:g} giây. Cách "
+                "sửa: kiểm tra host/port trong settings.yaml và kết nối mạng; thử lại sau."
+            ) from None
+        raise
+    finally:
+        log.info("mail exchange with %s: %.1f s", where, time.monotonic() - started)
+        client.close()
+
+
+def _exchange(
+    client: smtplib.SMTP,
+    settings: MailSettings,
+    message: EmailMessage,
+    login: tuple[str, str] | None,
+) -> None:
+    """The SMTP conversation, each failure turned into what the user is told."""
+    where = f"{settings.host}:{settings.port}"
+    try:
+        client.connect(settings.host, settings.port)
+        client.ehlo()
+        if settings.security == "starttls":
+            client.starttls(context=ssl.create_default_context())
             client.ehlo()
-            if settings.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-                client.ehlo()
-            if login:
-                _login(client, *login)
-            refused = client.send_message(message, to_addrs=list(settings.recipients))
+        if login:
+            _login(client, *login)
+        refused = client.send_message(message, to_addrs=list(settings.recipients))
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            client.quit()  # the message is delivered; a server that hangs up now is no matter
+    except smtplib.SMTPServerDisconnected:
+        raise MailError(
+            f"Máy chủ thư {where} ngắt kết nối giữa chừng. Cách sửa: kiểm tra host/port và "
+            "`security:` trong settings.yaml; thử lại sau."
+        ) from None
     except smtplib.SMTPAuthenticationError:
         raise MailError(
             f"Máy chủ thư {where} từ chối tên đăng nhập/mật khẩu. Cách sửa: kiểm tra giá trị "

@@ -1,7 +1,9 @@
 """The schema history. Append-only: never edit a migration that has shipped.
 
 Each migration runs in one transaction together with its bookkeeping row, so a crash
-during an upgrade leaves the previous schema intact. Applied on every open.
+during an upgrade leaves the previous schema intact. Applied on every open. The transaction
+takes the write lock before it reads what is applied, so two processes opening a new
+database at once apply each migration once (the second waits, then finds it done).
 """
 
 from __future__ import annotations
@@ -141,17 +143,27 @@ def latest() -> str:
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply what is pending; return the names applied."""
-    if MIGRATIONS_TABLE not in db.table_names():
-        db[MIGRATIONS_TABLE].create({"name": str, "applied": str}, pk="name")
-    done = set(applied(db))
+    if not pending(db):  # the usual case: a read, no lock
+        return []
     ran = []
     for name, fn in _MIGRATIONS:
-        if name in done:
-            continue
-        with db.atomic():
-            fn(db)
-            db[MIGRATIONS_TABLE].insert({"name": name, "applied": datetime.now(UTC).isoformat()})
-        ran.append(name)
+        db.conn.execute("BEGIN IMMEDIATE")  # the write lock first (waits out busy_timeout)
+        try:
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS [{MIGRATIONS_TABLE}] "
+                "([name] TEXT PRIMARY KEY, [applied] TEXT)"
+            )
+            if name not in applied(db):
+                fn(db)
+                db[MIGRATIONS_TABLE].insert(
+                    {"name": name, "applied": datetime.now(UTC).isoformat()}
+                )
+                ran.append(name)
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
     return ran
 
 

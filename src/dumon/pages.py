@@ -17,11 +17,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
 from dumon.cleantext import BLOCK_TAGS, charset_from_content_type, decode_bytes
-from dumon.dates import parse_datetime
+from dumon.dates import parse_datetime, plausible
 from dumon.models import Article, ParsedItems, Source
 from dumon.urls import canonical_url, is_http_url
 
@@ -84,21 +84,29 @@ _SPACE = re.compile(r"\s+")
 
 
 def _pieces(node: Tag) -> Iterator[str]:
-    for child in node.children:
-        if isinstance(child, NavigableString):
+    """The element's visible strings in order, a "\n" around each block element.
+
+    A walk with its own stack, not recursion: a page nested thousands of levels deep is
+    read like any other."""
+    stack: list[Iterator[PageElement] | str] = [iter(node.children)]
+    while stack:
+        top = stack[-1]
+        if isinstance(top, str):  # a block element's closing newline
+            stack.pop()
+            yield top
+            continue
+        child = next(top, None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, NavigableString):
             if not isinstance(child, _NOT_TEXT):
                 # Line breaks in the HTML source are layout; only block elements end a paragraph.
                 yield _SPACE.sub(" ", str(child))
-        elif isinstance(child, Tag):
-            name = child.name
-            if name in _SKIP:
-                continue
-            if name in _BLOCK:
+        elif isinstance(child, Tag) and child.name not in _SKIP:
+            if child.name in _BLOCK:
                 yield "\n"
-                yield from _pieces(child)
-                yield "\n"
-            else:
-                yield from _pieces(child)
+                stack.append("\n")
+            stack.append(iter(child.children))
 
 
 def element_text(node: Tag) -> str:
@@ -130,7 +138,59 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
 
 
+# --- the tree -----------------------------------------------------------------------------------
+
+MAX_DEPTH = 128
+"""Elements nested deeper than this are dropped. Real pages are a few dozen levels deep; a
+crafted one nested 100,000 levels deep would make every search of a subtree cost the whole
+page (listing items inside listing items: minutes of CPU)."""
+
+
+def _soup(content: bytes, headers: dict[str, str]) -> BeautifulSoup:
+    """The parsed page, without what lies deeper than MAX_DEPTH."""
+    soup = BeautifulSoup(decode_html(content, headers), _PARSER)
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    too_deep: list[Tag] = []
+    while stack:
+        node, depth = stack.pop()
+        for child in node.contents:
+            if isinstance(child, Tag):
+                if depth >= MAX_DEPTH:
+                    too_deep.append(child)
+                else:
+                    stack.append((child, depth + 1))
+    for node in too_deep:
+        node.decompose()
+    return soup
+
+
+def _first(root: Tag, wanted, *, limit: int | None = None) -> Tag | None:
+    """The first element under `root`, in document order, for which `wanted(tag)` is true.
+
+    bs4's own `find` first walks to the subtree's last element, a cost of the whole subtree
+    even when the first child is the answer; this walk stops at the answer (or after `limit`
+    elements)."""
+    stack: list[Iterator[PageElement]] = [iter(root.contents)]
+    seen = 0
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
+        if isinstance(child, Tag):
+            if wanted(child):
+                return child
+            seen += 1
+            if limit is not None and seen >= limit:
+                return None
+            stack.append(iter(child.contents))
+    return None
+
+
 # --- listing pages ------------------------------------------------------------------------------
+
+MAX_ITEMS = 500  # a listing page shows tens of articles; beyond this it is not a listing
+_ITEM_ELEMENTS = 2_000  # elements searched inside one item for its link, title, date
 
 
 def parse_listing(
@@ -143,7 +203,7 @@ def parse_listing(
             problem="Nguồn kiểu html chưa khai báo selectors (item, link…) trong sources.yaml",
             kind="html",
         )
-    soup = BeautifulSoup(decode_html(content, headers), _PARSER)
+    soup = _soup(content, headers)
     base = _document_base(soup, base_url)
     try:
         items = soup.select(selectors.item)
@@ -159,11 +219,17 @@ def parse_listing(
             ),
             kind="html",
         )
+    items = _outermost(items)[:MAX_ITEMS]
     articles: list[Article] = []
     seen: set[str] = set()
     skipped = 0
     for item in items:
-        article = _listing_item(item, selectors, source, base)
+        try:
+            article = _listing_item(item, selectors, source, base)
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            # One odd item (a date no zone can show) must not take its neighbours down.
+            log.warning("listing %s: an item could not be read (%s)", source.name, exc)
+            article = None
         if article is None:
             skipped += 1
         elif article.url not in seen:
@@ -173,6 +239,18 @@ def parse_listing(
     if skipped:
         problem = f"Bỏ qua {skipped}/{len(items)} mục không có đường dẫn hoặc tiêu đề"
     return ParsedItems(articles=tuple(articles), problem=problem, kind="html")
+
+
+def _outermost(items: list[Tag]) -> list[Tag]:
+    """The items not inside another item. A real listing's items are side by side; nested
+    ones (a crafted page, or a selector that also matches a wrapper) would be searched once
+    per level."""
+    chosen = set(map(id, items))
+    return [
+        item
+        for item in items
+        if not any(id(parent) in chosen for parent in item.parents)  # at most MAX_DEPTH
+    ]
 
 
 def _document_base(soup: BeautifulSoup, base_url: str) -> str:
@@ -188,17 +266,24 @@ def _document_base(soup: BeautifulSoup, base_url: str) -> str:
 _SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?(?:([.#])([A-Za-z_][\w-]*))?$")
 
 
-def _select_one(item: Tag, selector: str | None) -> Tag | None:
+def _select_one(item: Tag, selector: str | None, *, limit: int | None = None) -> Tag | None:
     """`item.select_one(selector)`, with `tag`, `.class`, `#id`, `tag.class` done by a plain
-    find, which is ~10× faster than soupsieve on a full article page."""
+    walk, which is ~10× faster than soupsieve on a full article page; `limit` bounds how
+    many elements that walk looks at."""
     if not selector:
         return None
     simple = _SIMPLE_SELECTOR.match(selector.strip())
     if simple and (simple.group(1) or simple.group(2)):
         name, kind, value = simple.groups()
-        attrs = {} if not kind else {"class": value} if kind == "." else {"id": value}
-        found = item.find(name or True, attrs=attrs)
-        return found if isinstance(found, Tag) else None
+
+        def wanted(tag: Tag) -> bool:
+            if name and tag.name != name.lower():
+                return False
+            if kind == ".":
+                return value in tag.get_attribute_list("class")
+            return kind != "#" or tag.get("id") == value
+
+        return _first(item, wanted, limit=limit)
     try:
         return item.select_one(selector)
     except ValueError:
@@ -206,13 +291,18 @@ def _select_one(item: Tag, selector: str | None) -> Tag | None:
 
 
 def _listing_item(item: Tag, selectors, source: Source, base: str) -> Article | None:
-    link = _select_one(item, selectors.link) if selectors.link else None
+    def select(selector: str | None) -> Tag | None:
+        return _select_one(item, selector, limit=_ITEM_ELEMENTS)
+
+    link = select(selectors.link) if selectors.link else None
     if link is None and item.name == "a":
         link = item
     if link is None or not link.get("href"):
         # A link selector pointing at a wrapper: take its first real link.
         holder = link or item
-        link = holder.find("a", href=True) if isinstance(holder, Tag) else None
+        link = _first(
+            holder, lambda tag: tag.name == "a" and tag.has_attr("href"), limit=_ITEM_ELEMENTS
+        )
     if link is None:
         return None
     href = str(link.get("href") or "").strip()
@@ -221,20 +311,23 @@ def _listing_item(item: Tag, selectors, source: Source, base: str) -> Article | 
     url = canonical_url(href, base)
     if not is_http_url(url):
         return None
-    title = _inline_text(_select_one(item, selectors.title)) or _inline_text(link)
+    title = _inline_text(select(selectors.title)) or _inline_text(link)
     if not title:
-        image = link.find("img", alt=True)
+        image = _first(link, lambda tag: tag.name == "img" and tag.has_attr("alt"))
         alt = image.get("alt") if isinstance(image, Tag) else ""
         title = _plain(str(link.get("title") or alt or ""))
     if not title:
         return None
-    summary = _inline_text(_select_one(item, selectors.summary))
+    summary = _inline_text(select(selectors.summary))
     published = None
-    date_el = _select_one(item, selectors.date)
+    date_el = select(selectors.date)
     if date_el is not None:
-        published = parse_datetime(
-            str(date_el.get("datetime") or date_el.get("title") or "") or _inline_text(date_el)
-        ) or parse_datetime(_inline_text(date_el))
+        published = plausible(
+            parse_datetime(
+                str(date_el.get("datetime") or date_el.get("title") or "") or _inline_text(date_el)
+            )
+            or parse_datetime(_inline_text(date_el))
+        )
     return Article(
         url=url,
         title=title,
@@ -277,7 +370,7 @@ def extract_body(
     content: bytes, headers: dict[str, str], *, url: str, selector: str | None = None
 ) -> str:
     """The main text of an article page as plain NFC paragraphs ("" when none is found)."""
-    soup = BeautifulSoup(decode_html(content, headers), _PARSER)
+    soup = _soup(content, headers)
     if selector:
         node = _select_one(soup, selector)
         text = element_text(node) if node is not None else ""
@@ -323,36 +416,58 @@ def _known_containers(soup: BeautifulSoup) -> list[Tag]:
     return [found[rank] for rank in sorted(found)]
 
 
+_PARAGRAPHS = frozenset({"p", "h2", "h3", "blockquote", "li", "td", "div"})
+_WRAPPERS = frozenset({"div", "td", "li"})  # paragraphs only when they hold no p or div
+
+
 def _densest(root: Tag) -> str:
-    """The text of the element holding the most paragraph text with the fewest links."""
+    """The text of the element holding the most paragraph text with the fewest links.
+
+    One walk, children before parents, adds up each element's text length, its text inside
+    links and whether it holds a p or div, so no subtree is read twice (measuring each
+    paragraph on its own cost its depth times the page on crafted nesting)."""
     scores: dict[int, float] = {}
     nodes: dict[int, Tag] = {}
-    for para in root.find_all(["p", "h2", "h3", "blockquote", "li", "td", "div"]):
-        if not isinstance(para, Tag) or _inside_skipped(para):
+    # Per open element: [tag, its children left, text length, linked length, holds p/div].
+    stack: list[list] = [[root, iter(root.contents), 0, 0, False]]
+    while stack:
+        frame = stack[-1]
+        child = next(frame[1], None)
+        if isinstance(child, NavigableString):
+            if not isinstance(child, _NOT_TEXT):
+                words = len(" ".join(child.split()))
+                frame[2] += words + 1 if words else 0
             continue
-        if para.name in ("div", "td", "li") and para.find(["p", "div"]) is not None:
-            continue  # only leaf-like blocks count as paragraphs
-        text = " ".join("".join(_pieces(para)).split())
-        if len(text) < _MIN_PARAGRAPH_CHARS:
+        if isinstance(child, Tag):
+            if child.name not in _SKIP:
+                stack.append([child, iter(child.contents), 0, 0, False])
             continue
-        linked = sum(len(a.get_text(" ", strip=True)) for a in para.find_all("a"))
-        weight = len(text) * (1.0 - min(1.0, linked / max(1, len(text))))
-        if weight <= 0:
+        if child is not None:
             continue
-        parent = para.parent
-        share = 1.0
-        for _level in range(3):
-            if not isinstance(parent, Tag):
-                break
-            key = id(parent)
-            nodes[key] = parent
-            scores[key] = scores.get(key, 0.0) + weight * share
-            parent = parent.parent
-            share /= 2
+        tag, _, text, linked, holds_block = stack.pop()
+        if not stack:
+            break
+        name = tag.name
+        if (
+            name in _PARAGRAPHS
+            and not (name in _WRAPPERS and holds_block)
+            and text >= _MIN_PARAGRAPH_CHARS
+        ):
+            weight = text * (1.0 - min(1.0, linked / max(1, text)))
+            parent = tag.parent
+            share = 1.0
+            for _level in range(3):
+                if weight <= 0 or not isinstance(parent, Tag):
+                    break
+                key = id(parent)
+                nodes[key] = parent
+                scores[key] = scores.get(key, 0.0) + weight * share
+                parent = parent.parent
+                share /= 2
+        outer = stack[-1]
+        outer[2] += text
+        outer[3] += text if name == "a" else linked
+        outer[4] = outer[4] or holds_block or name in ("p", "div")
     if not scores:
         return ""
     return element_text(nodes[max(scores, key=lambda k: scores[k])])
-
-
-def _inside_skipped(node: Tag) -> bool:
-    return any(parent.name in _SKIP for parent in node.parents if isinstance(parent, Tag))

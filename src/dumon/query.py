@@ -228,11 +228,32 @@ def _missing_operand(token: str | None, after: str | None) -> str:
     return 'Câu tìm kiếm trống. Cách sửa: nhập từ cần tìm, ví dụ: dumon search "tuyển sinh lớp 10".'
 
 
+MAX_TOKENS = 200  # words, phrases, operators and brackets of one query
+MAX_NESTING = 20  # brackets inside brackets
+
+
 def parse_query(text: str) -> Tree:
-    """Parse the user's query; raise QueryError with a Vietnamese fix on bad syntax."""
+    """Parse the user's query; raise QueryError with a Vietnamese fix on bad syntax.
+
+    Its size is bounded before parsing, so a crafted query cannot nest the parser (or FTS5)
+    past its limits."""
     tokens = _tokens(text or "")
     if not tokens:
         raise QueryError(_missing_operand(None, None))
+    if len(tokens) > MAX_TOKENS:
+        raise QueryError(
+            f"Câu tìm kiếm quá dài ({len(tokens)} từ và dấu). Cách sửa: dùng tối đa "
+            f"{MAX_TOKENS}, tách thành vài lần tìm."
+        )
+    depth = deepest = 0
+    for token in tokens:
+        depth += (token == "(") - (token == ")")
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        raise QueryError(
+            f"Câu tìm kiếm lồng quá nhiều lớp ngoặc ({deepest}). Cách sửa: dùng tối đa "
+            f"{MAX_NESTING} lớp."
+        )
     return _Parser(tokens).parse()
 
 

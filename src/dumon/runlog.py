@@ -8,7 +8,10 @@ the log; scheduled runs (``dumon cron``) always do.
 The wrapper stays quiet when all went as expected, so cron mails nothing: status 0, status 4
 (the previous run still holds the lock — normal when runs overlap) and, for a scan, status 1
 (some sources failed; health tracks them and the digest's annex reports them). Any other
-status prints the captured output on stderr, which cron mails where mail is configured.
+status prints the captured output on stderr, which cron mails where mail is configured, and
+the log's path: a crash (status 70) or a database or disk that cannot be used (status 5) is
+never silent. When the log itself cannot be written (a full or read-only disk), everything
+is printed.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ def attach(root: Path, *, level: int = logging.INFO) -> logging.Handler:
 def run_logged(argv: list[str]) -> int:
     """Run one dumon command with its output and logs appended to the desk's log."""
     from dumon.cli import app
+    from dumon.cli.boundary import to_user_error
     from dumon.desk import resolve_home
     from dumon.errors import DumonError
 
@@ -56,7 +60,15 @@ def run_logged(argv: list[str]) -> int:
     except DumonError as error:
         sys.stderr.write(f"Lỗi: {error.message}\n")
         return error.exit_code
-    handler = attach(desk.root)
+    log_path = desk.logs_dir / LOG_NAME
+    try:
+        handler: logging.Handler = attach(desk.root)
+    except OSError as exc:  # nowhere to keep the log: cron mails all there is instead
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(FORMAT))
+        logging.getLogger("dumon").addHandler(handler)
+        sys.stderr.write(f"Lưu ý: không ghi được nhật ký {log_path} ({exc.strerror}).\n")
+        log_path = None
     logging.getLogger("dumon").propagate = False  # the file has them; keep them out of stdout
     command = " ".join(argv)
     log.info("start: dumon %s", command)
@@ -68,12 +80,10 @@ def run_logged(argv: list[str]) -> int:
                 app(args=argv, prog_name="dumon")
             except SystemExit as done:
                 status = done.code if isinstance(done.code, int) else (0 if not done.code else 1)
-            except DumonError as error:
+            except Exception as exc:  # a crash must reach the log, not vanish with cron's output
+                error = to_user_error(exc, desk.root, command)
                 captured.write(f"Lỗi: {error.message}\n")
                 status = error.exit_code
-            except Exception:  # a crash must reach the log, not vanish with cron's output
-                log.exception("dumon %s crashed", command)
-                status = 1
         for line in captured.getvalue().splitlines():
             if line.strip():
                 log.info("| %s", line)
@@ -83,8 +93,10 @@ def run_logged(argv: list[str]) -> int:
         logging.getLogger("dumon").propagate = True
         handler.close()
     quiet = QUIET_STATUSES.get(argv[0] if argv else "", QUIET_DEFAULT)
-    if status not in quiet:
+    if status not in quiet or log_path is None:
         sys.stderr.write(captured.getvalue())
+    if status not in quiet and log_path is not None:
+        sys.stderr.write(f"Nhật ký: {log_path}\n")
     return status
 
 

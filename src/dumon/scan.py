@@ -11,27 +11,29 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib.machinery import ModuleSpec
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dumon import health, store
 from dumon.config import SourcesConfig, load_sources
 from dumon.desk import Desk
-from dumon.fetch import Fetcher
+from dumon.fetch import Fetcher, resendable
 from dumon.lock import DeskLock
 from dumon.models import Article, FetchStatus, ScanReport, Source, SourceOutcome
 from dumon.rows import ArticleRecord
 from dumon.settings import HealthSettings, load_settings
 from dumon.vntime import VN_TZ
 from dumon.worker import (
-    extract_bodies,
+    extract_page,
     init_worker,
     load_matcher,
     parse_source,
@@ -97,8 +99,10 @@ def run_scan(
         load_matcher(keywords_dir, desk.cache_dir)
     with DeskLock(desk.lock_path):
         pool = _start_workers(keywords_dir, desk.cache_dir, workers)
+        jobs = _Jobs()
+        every_job_ended = False
         try:
-            return _scan_with(
+            report = _scan_with(
                 desk,
                 config,
                 sources,
@@ -108,9 +112,38 @@ def run_scan(
                 progress=progress,
                 deadline=deadline or config.policy.scan_deadline,
                 health_settings=health_settings,
+                jobs=jobs,
             )
+            every_job_ended = not jobs.abandoned
+            return report
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop_workers(pool, wait=every_job_ended)
+
+
+class _Jobs:
+    """Whether the scan left worker jobs running (past the deadline): then its workers are
+    killed rather than waited for."""
+
+    abandoned = False
+
+
+def _stop_workers(pool: ProcessPoolExecutor, *, wait: bool) -> None:
+    """Shut the workers down; unless every job ended (`wait`), kill them.
+
+    A job still running past the scan's deadline (a page that takes minutes to parse) would
+    otherwise hold the scan, and its lock, until it ends: its source is already recorded as
+    failed, so what it would return is not wanted.
+    """
+    if wait:
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    # The executor has no public way to stop a running job; its processes are all we need.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _scan_with(
@@ -124,6 +157,7 @@ def _scan_with(
     progress: Progress | None,
     deadline: float,
     health_settings: HealthSettings,
+    jobs: _Jobs,
 ) -> ScanReport:
     db = store.open_db(desk.db_path)
     try:
@@ -135,25 +169,41 @@ def _scan_with(
             on_start(len(sources))
         run_id = store.start_run(db, pid=os.getpid(), sources=len(sources))
         started = datetime.now(VN_TZ)
-        outcomes = asyncio.run(
-            _scan_all(
-                db,
-                config,
-                sources,
-                pool,
-                db_path=desk.db_path,
-                run_id=run_id,
-                progress=progress,
-                deadline=deadline,
+        try:
+            outcomes = asyncio.run(
+                _scan_all(
+                    db,
+                    config,
+                    sources,
+                    pool,
+                    db_path=desk.db_path,
+                    run_id=run_id,
+                    progress=progress,
+                    deadline=deadline,
+                    jobs=jobs,
+                )
             )
-        )
-        report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
-        # health: switch off the sources that have failed for too long
-        health.disable_failing(db, settings=health_settings)
-        store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
+            report = ScanReport(run_id, tuple(outcomes), started, datetime.now(VN_TZ))
+            # health: switch off the sources that have failed for too long
+            health.disable_failing(db, settings=health_settings)
+            store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
+        except BaseException:
+            _give_up_run(db, run_id)
+            raise
         return report
     finally:
         db.close()
+
+
+def _give_up_run(db: store.Database, run_id: int) -> None:
+    """Mark a run the scan cannot finish (full disk, corrupt database) as failed, if the
+    database still takes that much; else the next scan marks it interrupted."""
+    try:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        store.finish_run(db, run_id, "failed")
+    except sqlite3.Error as exc:
+        log.warning("run %d left as it was: %s", run_id, exc)
 
 
 def _start_workers(
@@ -202,22 +252,32 @@ async def _scan_all(
     run_id: int,
     progress: Progress | None,
     deadline: float,
+    jobs: _Jobs,
 ) -> list[SourceOutcome]:
     states = store.source_states(db)
     writer = _Writer(db_path)
     results: dict[str, SourceOutcome] = {}
+    end = time.monotonic() + deadline
+    # Configured sources may be on the office network; what they link to may not.
+    hosts = {urlsplit(s.url).hostname or "" for s in config.sources}
+    pages = _PageBudget(config.policy, end=end, deadline=deadline, jobs=jobs)
     try:
-        async with Fetcher(config.policy) as fetcher:
+        async with Fetcher(config.policy, private_hosts=hosts) as fetcher:
             tasks = {
                 asyncio.create_task(
                     _scan_one(
-                        writer, fetcher, pool, source, states.get(source.name, {}), run_id, config
+                        writer,
+                        fetcher,
+                        pool,
+                        source,
+                        states.get(source.name, {}),
+                        run_id,
+                        pages,
                     )
                 ): source
                 for source in sources
             }
             pending = set(tasks)
-            end = time.monotonic() + deadline
             while pending:
                 timeout = end - time.monotonic()
                 if timeout <= 0:
@@ -233,6 +293,7 @@ async def _scan_all(
             for task in pending:
                 task.cancel()
             if pending:
+                jobs.abandoned = True
                 await asyncio.gather(*pending, return_exceptions=True)
             for task in pending:
                 source = tasks[task]
@@ -258,7 +319,7 @@ async def _scan_one(
     source: Source,
     state: dict,
     run_id: int,
-    config: SourcesConfig,
+    pages: _PageBudget,
 ) -> SourceOutcome:
     began = time.monotonic()
     loop = asyncio.get_running_loop()
@@ -305,10 +366,8 @@ async def _scan_one(
         known = await writer.call(store.known_urls, [a.url for a in articles])
         fresh = _dedupe([a for a in articles if a.url not in known])
         if source.fetch_body and fresh:
-            fresh = await _fill_bodies(
-                fetcher, pool, source, fresh, config.policy.fetch_articles_limit
-            )
-        records = await loop.run_in_executor(pool, prepare_articles, fresh) if fresh else []
+            fresh = await _fill_bodies(fetcher, pool, source, fresh, pages)
+        records = await _prepare(pool, fresh, pages)
         return await writer.call(
             _store_source,
             run_id,
@@ -318,13 +377,15 @@ async def _scan_one(
                 items=len(articles),
                 problem=parsed.problem,
                 http_status=result.http_status,
-                etag=result.headers.get("etag"),
-                last_modified=result.headers.get("last-modified"),
+                # Only validators that can be sent back (an ETag with non-ASCII bytes would
+                # make every later request fail before it is sent).
+                etag=resendable(result.headers.get("etag")),
+                last_modified=resendable(result.headers.get("last-modified")),
                 began=began,
             ),
         )
-    except asyncio.CancelledError:
-        raise
+    except (asyncio.CancelledError, sqlite3.Error):
+        raise  # the database failing is the whole scan's problem, not this source's
     except Exception as exc:  # one broken source must never stop the others
         log.exception("source %s failed unexpectedly", source.name)
         outcome = SourceOutcome(
@@ -348,19 +409,90 @@ def _dedupe(articles: list[Article]) -> list[Article]:
     return out
 
 
+_PREPARE_CHUNK = 16  # articles matched per worker job: the workers share a big source
+
+
+async def _prepare(
+    pool: Executor, articles: list[Article], pages: _PageBudget
+) -> list[ArticleRecord]:
+    """Match the articles and build their rows in chunks, on every worker; what is not done a
+    second before the deadline is left to the next scan (its URLs are not stored, so they
+    are new again then), and what is done is stored."""
+    if not articles:
+        return []
+    loop = asyncio.get_running_loop()
+    chunks = [
+        asyncio.ensure_future(
+            loop.run_in_executor(pool, prepare_articles, articles[i : i + _PREPARE_CHUNK])
+        )
+        for i in range(0, len(articles), _PREPARE_CHUNK)
+    ]
+    done, late = await asyncio.wait(chunks, timeout=max(0.0, pages.end - 1.0 - time.monotonic()))
+    for chunk in late:
+        chunk.cancel()
+    if late:
+        pages.jobs.abandoned = True
+        log.warning(
+            "%d articles left for the next scan at the deadline", _PREPARE_CHUNK * len(late)
+        )
+    return [record for chunk in chunks if chunk in done for record in chunk.result()]
+
+
+class _PageBudget:
+    """Article pages across the whole scan: how many may be held at once (fetched or being
+    extracted), how much of each is kept, and until when bodies are worth waiting for."""
+
+    def __init__(self, policy, *, end: float, deadline: float, jobs: _Jobs):
+        self.jobs = jobs
+        self.max_bytes = policy.page_max_bytes
+        self.per_source = policy.fetch_articles_limit
+        self.slots = asyncio.Semaphore(
+            max(1, policy.pages_in_flight_bytes // max(1, policy.page_max_bytes))
+        )
+        self.end = end
+        # Bodies stop in time for the articles to be matched and stored before the deadline.
+        self.until = end - min(30.0, max(2.0, deadline / 4))
+
+
 async def _fill_bodies(
-    fetcher: Fetcher, pool: Executor, source: Source, articles: list[Article], limit: int
+    fetcher: Fetcher, pool: Executor, source: Source, articles: list[Article], pages: _PageBudget
 ) -> list[Article]:
-    """Fetch article pages of summary-only items and extract their bodies."""
-    wanted = [a for a in articles if not a.body][:limit]
-    results = await asyncio.gather(*(fetcher.fetch(a.url) for a in wanted))
-    fetched = [(a, r.content, r.headers) for a, r in zip(wanted, results, strict=True) if r.ok]
-    if not fetched:
-        return articles
+    """Fetch article pages of summary-only items and extract their bodies, one page per job.
+
+    Pages that are not in by the budget's time are left out: their articles are stored with
+    the feed's summary, which is what succeeded."""
+    wanted = [a for a in articles if not a.body][: pages.per_source]
     selector = source.selectors.body if source.selectors else None
     loop = asyncio.get_running_loop()
-    filled = await loop.run_in_executor(pool, extract_bodies, fetched, selector)
-    by_url = {a.url: a for a in filled}
+
+    async def fill(article: Article) -> Article:
+        async with pages.slots:
+            result = await fetcher.fetch(article.url, within=source.url, max_bytes=pages.max_bytes)
+            if not result.ok:
+                log.info("%s: article page not read: %s", article.url, result.error)
+                return article
+            body = await loop.run_in_executor(
+                pool, extract_page, result.content, result.headers, article.url, selector
+            )
+        return replace(article, body=body) if body else article
+
+    jobs = [asyncio.create_task(fill(a)) for a in wanted]
+    if not jobs:
+        return articles
+    done, late = await asyncio.wait(jobs, timeout=max(0.0, pages.until - time.monotonic()))
+    for job in late:
+        job.cancel()
+    if late:
+        pages.jobs.abandoned = True
+        log.warning("%s: %d article pages left out at the deadline", source.name, len(late))
+        await asyncio.gather(*late, return_exceptions=True)
+    by_url = {}
+    for job in done:
+        if job.exception() is None:
+            filled = job.result()
+            by_url[filled.url] = filled
+        else:
+            log.warning("%s: article page failed: %r", source.name, job.exception())
     return [by_url.get(a.url, a) for a in articles]
 
 
@@ -385,7 +517,7 @@ def _store_source(
 ) -> SourceOutcome:
     """One transaction: the source's new articles, hits, fetch state and run result."""
     now = store.now_iso()
-    with db.atomic():
+    with store.write_transaction(db):
         batch = store.store_records(db, records, seen=now)
         outcome = SourceOutcome(
             name,
@@ -411,6 +543,6 @@ def _store_source(
 
 def _record_outcome(db: store.Database, run_id: int, outcome: SourceOutcome) -> None:
     """Record a source that stored nothing (unchanged or failed): its health and run result."""
-    with db.atomic():
+    with store.write_transaction(db):
         store.update_source_state(db, outcome.source, outcome, now=store.now_iso())
         store.record_outcome(db, run_id, outcome)

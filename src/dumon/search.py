@@ -34,6 +34,7 @@ WALK_MIN = 20_000
 BM25_WEIGHTS = (8.0, 3.0, 1.0, 1.0)  # title, summary, body, folded
 SNIPPET_WORDS = 28
 ORDERS = ("newest", "relevance")
+MAX_LIMIT = 100_000
 
 _WORD = re.compile(r"\w+")
 SCHEMA = "m008_article_scope"
@@ -286,8 +287,9 @@ def open_reader(path) -> sqlite3.Connection:
     command's start-up. The scan or import that wrote the database migrated it; a database
     written by an older dumon is migrated once here.
     """
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.execute("pragma busy_timeout = 30000")
+    from dumon.sqlitefile import connect_read_only
+
+    conn = connect_read_only(path)  # also on a read-only desk
     try:
         current = conn.execute(
             "select 1 from _dumon_migrations where name = ?", [SCHEMA]
@@ -329,8 +331,8 @@ def search(
     """
     if order not in ORDERS:
         raise QueryError(f"Không có thứ tự '{order}'. Cách sửa: dùng newest hoặc relevance.")
-    if limit < 1:
-        raise QueryError("--limit phải là số dương. Cách sửa: ví dụ --limit 20.")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"--limit phải từ 1 đến {MAX_LIMIT}. Cách sửa: ví dụ --limit 20.")
     compiled = compile_query(query)
     filters = filters or Filters()
     log.debug("FTS5 expression: %s", compiled.expression)

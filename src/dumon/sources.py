@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from dumon import health, store
 from dumon.config import load_sources
@@ -96,7 +97,8 @@ def check_sources(desk: Desk, *, only: list[str] | None = None) -> list[CheckRow
 async def _check_all(policy, sources: tuple[Source, ...]) -> list[CheckRow]:
     from dumon.worker import parse_source
 
-    async with Fetcher(policy) as fetcher:
+    hosts = {urlsplit(s.url).hostname or "" for s in sources}  # configured: may be local
+    async with Fetcher(policy, private_hosts=hosts) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(s.url) for s in sources))
     rows = []
     for source, result in zip(sources, results, strict=True):

@@ -1,14 +1,16 @@
 """The database: opening it (WAL, migrations), and the writes and reads of the scan.
 
-Each source's writes happen in one ``db.atomic()`` block, so a killed scan leaves either all
+Each source's writes happen in one ``write_transaction`` block, so a killed scan leaves either all
 of a source's new articles, hits and fetch state, or none of them.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,23 +28,76 @@ from dumon.rows import (
     match_columns,
 )
 from dumon.rows import to_iso as to_iso  # re-exported: readers format times with store.to_iso
+from dumon.sqlitefile import cannot_write_here, connect_read_only
 from dumon.urls import article_key
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
 
 Database = sqlite_utils.Database
+BUSY_SECONDS = 30  # how long a write waits for another process's transaction
 
 
 def open_db(path: Path | str, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database in WAL mode with the schema up to date."""
-    db = sqlite_utils.Database(str(path))
-    db.conn.execute("PRAGMA busy_timeout = 30000")
-    db.conn.execute("PRAGMA foreign_keys = ON")
-    db.enable_wal()
-    db.conn.execute("PRAGMA synchronous = NORMAL")
+    """Open (creating if needed) the database in WAL mode with the schema up to date.
+
+    On a read-only desk an existing, up-to-date database is opened read-only, so reading
+    works; a write then fails with SQLite's "attempt to write a readonly database", which
+    the CLI turns into a message naming the fix.
+    """
+    try:
+        db = sqlite_utils.Database(str(path))
+        db.conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        _enable_wal(db)
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:
+        if not cannot_write_here(exc) or not Path(path).is_file():
+            raise
+        db = sqlite_utils.Database(connect_read_only(path))
+        if migrate and migrations.pending(db):
+            raise  # the schema must be brought up to date, and nothing can be written
+        return db
     if migrate:
         migrations.migrate(db)
     return db
+
+
+def _enable_wal(db: Database) -> None:
+    """Switch to WAL. Switching does not wait out the busy timeout: two processes opening a
+    new database at once (two imports) saw "database is locked" at once; so it is retried
+    for as long as the busy timeout would have waited."""
+    give_up = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > give_up:
+                raise
+            time.sleep(0.05)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """`db.atomic()` that takes the write lock when it begins (BEGIN IMMEDIATE).
+
+    In WAL mode a transaction that begins as a reader and then writes fails at once with
+    "database is locked" when another process committed in between (two imports on one
+    desk did); one that takes the lock first waits out the busy timeout instead. Nested
+    inside another transaction it is a savepoint, as `atomic` is.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def now_iso() -> str:
@@ -58,7 +113,7 @@ def from_iso(value: str | None) -> datetime | None:
 
 def sync_sources(db: Database, sources: Iterable[Source]) -> None:
     """Make the sources table know every configured source (fetch state is kept)."""
-    with db.atomic():
+    with write_transaction(db):
         for source in sources:
             row = {
                 "name": source.name,
@@ -226,7 +281,7 @@ def iter_articles(db: Database, *, since: str | None = None, batch: int = 1000) 
 
 
 def start_run(db: Database, *, pid: int, sources: int) -> int:
-    with db.atomic():
+    with write_transaction(db):
         table = db["runs"]
         table.insert({"started": now_iso(), "status": "running", "pid": pid, "sources": sources})
         return int(table.last_pk)
@@ -251,14 +306,14 @@ def record_outcome(db: Database, run_id: int, outcome: SourceOutcome) -> None:
 
 
 def finish_run(db: Database, run_id: int, status: str) -> None:
-    with db.atomic():
+    with write_transaction(db):
         db["runs"].update(run_id, {"finished": now_iso(), "status": status})
 
 
 def close_abandoned_runs(db: Database) -> int:
     """Mark runs left 'running' by a killed process as interrupted."""
     try:
-        with db.atomic():
+        with write_transaction(db):
             cursor = db.execute("update runs set status = 'interrupted' where status = 'running'")
             return cursor.rowcount
     except sqlite3.OperationalError:

@@ -7,6 +7,7 @@ A backup needs no lock: SQLite's online backup copies a consistent snapshot whil
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import sqlite3
@@ -17,13 +18,16 @@ from pathlib import Path
 
 from dumon import migrations, store
 from dumon.desk import Desk
-from dumon.errors import DeskError, DumonError
+from dumon.errors import DeskError, DumonError, StorageError
 from dumon.lock import DeskLock
+from dumon.sqlitefile import connect_read_only
 from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
 
 BACKUP_PATTERN = "dumon-*.db"
+PARTIAL_SUFFIX = ".part"
+CORRUPT_SUFFIX = ".corrupt"
 
 
 def _require_db(desk: Desk) -> Path:
@@ -43,7 +47,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def integrity(path: Path) -> str:
     """SQLite's own verdict on a database file: 'ok' or the first problems it found."""
-    conn = _connect(path)
+    conn = connect_read_only(path)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
     finally:
@@ -63,9 +67,12 @@ class BackupResult:
 def backup(desk: Desk, target: Path | str, *, keep: int | None = None) -> BackupResult:
     """Copy the database online into `target` (a file, or a folder for a dated copy).
 
-    The copy is written beside the target and renamed into place, so an interrupted backup
-    never leaves a half-written file under the target's name. In a folder, `keep` limits how
-    many dated copies stay (oldest removed first).
+    The copy is written beside the target and renamed into place only once SQLite's
+    integrity check passes, so an interrupted backup never leaves a half-written file under
+    the target's name, and a copy of a damaged database never replaces a good one: it is
+    kept aside as ``….corrupt`` and a StorageError says so, with no old copy removed. In a
+    folder, `keep` limits how many dated copies stay (oldest removed first); partial files
+    left by killed backups are removed.
     """
     source = _require_db(desk)
     in_folder = str(target).endswith(("/", os.sep)) or Path(target).expanduser().is_dir()
@@ -83,8 +90,40 @@ def backup(desk: Desk, target: Path | str, *, keep: int | None = None) -> Backup
         raise DumonError(
             f"Không có thư mục {target.parent}. Cách sửa: tạo thư mục đó trước, hoặc chọn chỗ khác."
         )
-    partial = target.with_name(target.name + ".part")
+    _remove_abandoned_parts(target.parent)
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
     started = time.monotonic()
+    # Held while the copy is made: a later backup knows this partial file is not abandoned.
+    claim = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        fcntl.flock(claim, fcntl.LOCK_EX)
+        verdict = _copy(source, partial)
+        if verdict != "ok":
+            aside = target.with_name(target.name + CORRUPT_SUFFIX)
+            os.replace(partial, aside)
+            raise StorageError(
+                f"Bản sao lưu không qua kiểm tra toàn vẹn ({verdict}): cơ sở dữ liệu {source} "
+                f"có thể đã hỏng. Bản sao này được để riêng ở {aside}; không bản sao lưu cũ "
+                "nào bị xóa. Cách sửa: chạy `dumon doctor`; nếu cơ sở dữ liệu hỏng, chép bản "
+                "sao lưu tốt mới nhất đè lên dumon.db khi không có lượt quét nào chạy."
+            )
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(claim)
+    removed: tuple[Path, ...] = ()
+    if in_folder and keep:
+        copies = sorted(target.parent.glob(BACKUP_PATTERN))
+        removed = tuple(copies[:-keep]) if len(copies) > keep else ()
+        for old in removed:
+            old.unlink()
+    return BackupResult(target, target.stat().st_size, time.monotonic() - started, verdict, removed)
+
+
+def _copy(source: Path, partial: Path) -> str:
+    """SQLite's online backup of `source` into `partial`; the copy's integrity verdict."""
     src = _connect(source)
     try:
         dst = sqlite3.connect(partial)
@@ -94,22 +133,33 @@ def backup(desk: Desk, target: Path | str, *, keep: int | None = None) -> Backup
         finally:
             dst.close()
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
-        raise DumonError(
+        raise StorageError(
             f"Sao lưu thất bại ({exc}). Cách sửa: kiểm tra chỗ trống trên ổ đĩa và quyền ghi "
-            f"vào {target.parent}."
+            f"vào {partial.parent}; nếu báo cơ sở dữ liệu hỏng, chạy `dumon doctor`."
         ) from None
     finally:
         src.close()
-    verdict = integrity(partial)
-    os.replace(partial, target)
-    removed: tuple[Path, ...] = ()
-    if in_folder and keep:
-        copies = sorted(target.parent.glob(BACKUP_PATTERN))
-        removed = tuple(copies[:-keep]) if len(copies) > keep else ()
-        for old in removed:
-            old.unlink()
-    return BackupResult(target, target.stat().st_size, time.monotonic() - started, verdict, removed)
+    try:
+        return integrity(partial)
+    except sqlite3.Error as exc:
+        return str(exc)
+
+
+def _remove_abandoned_parts(folder: Path) -> None:
+    """Delete the partial files of backups that were killed (nobody holds their lock)."""
+    for leftover in folder.glob(f"*{PARTIAL_SUFFIX}"):
+        try:
+            fd = os.open(leftover, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue  # a backup running now
+        finally:
+            os.close(fd)
+        log.info("removing the partial file of an interrupted backup: %s", leftover)
+        leftover.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -184,7 +234,7 @@ def prune(
             doomed = f"select id from articles where {old}"
             if not include_hits:
                 doomed += f" and not ({relevant})"
-            with db.atomic():
+            with store.write_transaction(db):
                 hits = db.execute(
                     f"delete from hits where article_id in ({doomed})", {"cutoff": cutoff}
                 ).rowcount

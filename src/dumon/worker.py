@@ -6,15 +6,22 @@ matching), not the HTTP client or the database layer.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dumon.models import Article, Source
+from dumon.cleantext import shorten
+from dumon.models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, Article, Source
 from dumon.rows import ArticleRecord, article_record
 from dumon.verdicts import MatchResult
+
+log = logging.getLogger(__name__)
+# What one odd article can raise on its way to a row (a value of the wrong type, a date no
+# zone can show): that article is set aside, never its neighbours.
+_ITEM_ERRORS = (ValueError, TypeError, OverflowError, RecursionError)
 
 _worker_matcher = None
 
@@ -44,32 +51,62 @@ def load_matcher(keywords_dir: Path, cache_dir: Path | None = None):
     return Matcher.from_folder(keywords_dir, cache_dir=cache_dir)
 
 
+def bounded(article: Article) -> Article:
+    """The article with its title, summary and body cut to what is kept (models.TITLE_MAX…)."""
+    if (
+        len(article.title) <= TITLE_MAX
+        and len(article.summary) <= SUMMARY_MAX
+        and len(article.body) <= BODY_MAX
+    ):
+        return article
+    return replace(
+        article,
+        title=shorten(article.title, TITLE_MAX),
+        summary=shorten(article.summary, SUMMARY_MAX),
+        body=shorten(article.body, BODY_MAX),
+    )
+
+
 def match_articles(
     articles: list[Article], matcher=None
 ) -> list[tuple[Article, MatchResult | None]]:
-    """Pair each article with the matcher's decision (None when no keywords are configured)."""
+    """Pair each article (cut to the kept length) with the matcher's decision (None when no
+    keywords are configured)."""
     matcher = matcher or _worker_matcher
+    articles = [bounded(a) for a in articles]
     if matcher is None:
         return [(a, None) for a in articles]
-    return [
-        (
-            a,
-            matcher.match(
-                title=a.title,
-                summary=a.summary,
-                body=a.body,
-                url=a.url,
-                outlet=a.outlet,
-                published=a.published,
-            ),
+    return [(a, _match_one(matcher, a)) for a in articles]
+
+
+def _match_one(matcher, article: Article) -> MatchResult | None:
+    def match(published):
+        return matcher.match(
+            title=article.title,
+            summary=article.summary,
+            body=article.body,
+            url=article.url,
+            outlet=article.outlet,
+            published=published,
         )
-        for a in articles
-    ]
+
+    try:
+        return match(article.published)
+    except _ITEM_ERRORS as exc:
+        log.warning("%s: matched without its date (%s)", article.url, exc)
+        return match(None)
 
 
 def prepare_articles(articles: list[Article]) -> list[ArticleRecord]:
-    """Match the articles and build their database rows, ready for the scan's writer."""
-    return [article_record(a, m) for a, m in match_articles(articles)]
+    """Match the articles and build their database rows, ready for the scan's writer; an
+    article whose row cannot be built is left out (and logged), its neighbours go on."""
+    records = []
+    for article, match in match_articles(articles):
+        try:
+            records.append(article_record(article, match))
+        except _ITEM_ERRORS as exc:
+            log.warning("%s: left out (%s: %s)", article.url, type(exc).__name__, exc)
+    return records
 
 
 @dataclass(frozen=True)
@@ -93,14 +130,13 @@ def parse_source(
     return ParseJobResult(tuple(parsed.articles), parsed.problem)
 
 
-def extract_bodies(
-    pairs: list[tuple[Article, bytes, dict[str, str]]], selector: str | None
-) -> list[Article]:
-    """Fill each article's body from its fetched page (runs in a worker)."""
+def extract_page(content: bytes, headers: dict[str, str], url: str, selector: str | None) -> str:
+    """The body text of one fetched article page, "" when none is found (runs in a worker:
+    one page per job, so a worker holds one parsed page at a time)."""
     from dumon.pages import extract_body
 
-    out = []
-    for article, content, headers in pairs:
-        body = extract_body(content, headers, url=article.url, selector=selector)
-        out.append(replace(article, body=body) if body else article)
-    return out
+    try:
+        return extract_body(content, headers, url=url, selector=selector)
+    except _ITEM_ERRORS as exc:
+        log.warning("%s: body not extracted (%s: %s)", url, type(exc).__name__, exc)
+        return ""

@@ -43,8 +43,17 @@ def fail(error: DumonError) -> typer.Exit:
     """Print the user's message on stderr and return the Exit to raise."""
     import typer
 
-    typer.echo(f"Lỗi: {error.message}", err=True)
+    typer.echo(f"Lỗi: {terminal_line(error.message)}", err=True)
     return typer.Exit(error.exit_code)
+
+
+def terminal_line(text: str) -> str:
+    """A message fit for a terminal: it may quote a URL, a header or a file name, so escape
+    sequences and other control characters go (they could retitle the terminal or hide
+    text)."""
+    from dumon.render import clean_text
+
+    return clean_text(text, one_line=False)
 
 
 def main() -> None:
@@ -56,8 +65,8 @@ def main() -> None:
 
     try:
         app()
-    except DumonError as error:  # a service raised outside a command's own handling
-        print(f"Lỗi: {error.message}", file=sys.stderr)
+    except DumonError as error:  # raised before a command ran (the group's own options)
+        print(f"Lỗi: {terminal_line(error.message)}", file=sys.stderr)
         sys.exit(error.exit_code)
 
 
@@ -115,8 +124,20 @@ def _run_batch(
         log_to_stderr(verbose)
     try:
         return run_jsonl(home=home, keywords=keywords, jsonl=jsonl, jobs=jobs)
-    except DumonError as error:
-        print(f"Lỗi: {error.message}", file=sys.stderr)
-        return error.exit_code
     except KeyboardInterrupt:  # as Click: no traceback
         return 130
+    except Exception as exc:  # the error boundary, as for the Typer commands
+        from dumon.cli.boundary import to_user_error
+
+        error = to_user_error(exc, _batch_desk(home), "match --jsonl")
+        print(f"Lỗi: {terminal_line(error.message)}", file=sys.stderr)
+        return error.exit_code
+
+
+def _batch_desk(home: Path | None) -> Path | None:
+    from dumon.desk import resolve_home
+
+    try:
+        return resolve_home(home).root
+    except (DumonError, OSError):
+        return None

@@ -14,7 +14,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from json.encoder import encode_basestring
 from pathlib import Path
 
@@ -101,8 +101,11 @@ def parse_date(value: str | None, where: str | int) -> date | datetime | None:
     try:
         if len(value) == 10:
             return date.fromisoformat(value)
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (ValueError, TypeError):
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if moment.tzinfo is not None:
+            moment.astimezone(UTC)  # 9999-12-31T23:00-12:00 is no time at all
+        return moment
+    except (ValueError, TypeError, OverflowError):
         if isinstance(where, int):
             where = f"dòng {where}"
         raise QueryError(
@@ -193,7 +196,8 @@ def _match_lines(chunk: list[tuple[int, str]], matcher: Matcher) -> tuple[str, i
                 outlet=outlet,
                 published=parse_date(item.get("date"), number),
             )
-        except (ValueError, TypeError, DumonError) as exc:
+        except (ValueError, TypeError, OverflowError, RecursionError, DumonError) as exc:
+            # One line's problem is that line's error; the other lines go on.
             bad += 1
             message = exc.message if isinstance(exc, DumonError) else f"dòng {number}: {exc}"
             out.append(dumps({"id": item_id, "error": message}) + "\n")

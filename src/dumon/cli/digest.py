@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -78,11 +79,20 @@ def copy_name(digest, fmt: Format) -> str:
 
 
 def _write(path: Path, content: str | bytes) -> None:
+    """Write the file whole or not at all: beside it first, then renamed over it, so a full
+    disk never leaves a 0-byte or half digest under the real name."""
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        with partial.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def register(app: typer.Typer) -> None:
@@ -138,9 +148,8 @@ def register(app: typer.Typer) -> None:
             digest = make_digest(desk, on=on, since=since, until=until, explain=explain)
             content = render(digest, fmt, settings=load_settings(desk.settings_path))
             copy = desk.digests_dir / copy_name(digest, fmt)
-            _write(copy, content)
-            if output is not None:
-                _write(output, content)
+            # The digest reaches its readers first (mail, file, screen); the desk's copy
+            # last, so a full or read-only disk cannot stop the morning's digest.
             if send:
                 from dumon.mail import mail_digest
                 from dumon.render.digest_html import render_html
@@ -152,20 +161,34 @@ def register(app: typer.Typer) -> None:
                     text=render_text(digest),
                     html=render_html(digest),
                 )
+                typer.echo(f"Đã gửi điểm tin tới {count} địa chỉ.")
+            if output is not None:
+                _write(output, content)
         except DumonError as error:
             raise fail(error) from None
         except OSError as error:
             raise fail(
-                DumonError(f"Không ghi được tệp {error.filename}: {error.strerror}.")
+                DumonError(
+                    f"Không ghi được tệp {error.filename}: {error.strerror}. Cách sửa: chọn chỗ "
+                    "khác có quyền ghi và còn chỗ trống."
+                )
             ) from None
-        if send:
-            typer.echo(f"Đã gửi điểm tin tới {count} địa chỉ.")
-        if output is not None or send or fmt is Format.docx:
-            typer.echo(f"Đã lưu điểm tin: {output or copy}")
-            return
-        if fmt is Format.terminal:
+        on_screen = output is None and not send and fmt is not Format.docx
+        if on_screen and fmt is Format.terminal:
             from dumon.render.digest_terminal import print_digest
 
             print_digest(None, digest)
-        else:
+        elif on_screen:
             typer.echo(content, nl=False)
+        try:
+            _write(copy, content)
+        except OSError as error:
+            typer.echo(
+                f"Lưu ý: không lưu được bản điểm tin trong {desk.digests_dir} "
+                f"({error.strerror}); điểm tin vẫn đã được gửi/in. Cách sửa: giải phóng chỗ "
+                "trống hoặc cấp quyền ghi thư mục làm việc.",
+                err=True,
+            )
+            return
+        if not on_screen:
+            typer.echo(f"Đã lưu điểm tin: {output or copy}")

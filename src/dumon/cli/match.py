@@ -41,13 +41,15 @@ def _read_page(url: str) -> tuple[str, str]:
     import asyncio
     import html
     import re
+    from urllib.parse import urlsplit
 
     from dumon.fetch import Fetcher
     from dumon.models import FetchPolicy
     from dumon.pages import decode_html, extract_body
 
     async def get():
-        async with Fetcher(FetchPolicy()) as fetcher:
+        # The page a person names may be on the office network, as a configured source may.
+        async with Fetcher(FetchPolicy(), private_hosts=[urlsplit(url).hostname or ""]) as fetcher:
             return await fetcher.fetch(url)
 
     result = asyncio.run(get())

@@ -103,7 +103,9 @@ class _LazyGroup(typer.core.TyperGroup):
     """The top-level group, importing a command's module only when the command is used.
 
     It also speaks Vietnamese: its help (and its commands', see `use_vietnamese`) uses the
-    Vietnamese formatter, and usage errors are shown by `show_error` instead of Click.
+    Vietnamese formatter, and usage errors are shown by `show_error` instead of Click. Its
+    `invoke` is the CLI's error boundary (``cli/boundary.py``): whatever a command lets
+    escape becomes one "Lỗi: …" line and a documented exit status.
     """
 
     context_class = Context
@@ -145,6 +147,28 @@ class _LazyGroup(typer.core.TyperGroup):
         # Without standalone mode Click returns an Exit's code, or what the command returned
         # (None for every command here).
         sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            from dumon.cli import fail
+            from dumon.cli.boundary import to_user_error
+
+            raise fail(to_user_error(exc, _desk_root(ctx), " ".join(sys.argv[1:]))) from None
+
+
+def _desk_root(ctx: click.Context) -> Path | None:
+    """The desk of the failed command, if there is one (its database and log are named)."""
+    from dumon.desk import resolve_home
+    from dumon.errors import DumonError
+
+    try:
+        return resolve_home(getattr(ctx.obj, "home", None)).root
+    except (DumonError, OSError):
+        return None
 
 
 app = typer.Typer(

@@ -1,7 +1,8 @@
 """Rendering of scan, import, sources and rematch results for the terminal and for cron mail.
 
 Source names, errors and titles can carry text from the outside world, so everything goes
-into rich as ``Text`` (never parsed as markup).
+into rich as ``Text`` (never parsed as markup), cleaned of escape sequences and control
+characters (`_text`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,20 @@ from rich.table import Table
 from rich.text import Text
 
 from dumon.models import ScanReport, SourceOutcome
+from dumon.render import clean_text
 
 STATUS_VI = {"ok": "có tin", "unchanged": "không đổi", "failed": "lỗi"}
 
 
+def _text(value: str, style: str = "") -> Text:
+    """Text from outside (a source's error quotes a server; titles come from feeds) as inert
+    terminal text: no markup, no escape sequences or other control characters."""
+    return Text(clean_text(value, one_line=False), style=style)
+
+
 def scan_json(report: ScanReport) -> str:
     failures = [
-        {"source": o.source, "error": o.error or ""}
+        {"source": o.source, "error": clean_text(o.error)}  # JSON leaves C1 controls raw
         for o in report.outcomes
         if o.status == "failed"
     ]
@@ -67,7 +75,7 @@ def scan_progress(
             progress.update(task, total=total)
 
         def advance(outcome: SourceOutcome) -> None:
-            progress.update(task, advance=1, description=Text(outcome.source).plain)
+            progress.update(task, advance=1, description=_text(outcome.source).plain)
 
         yield start, advance
 
@@ -76,7 +84,7 @@ def print_scan_report(console: Console, report: ScanReport) -> None:
     """The summary table: sources ok / unchanged / failed with reasons, new articles."""
     seconds = (report.finished - report.started).total_seconds()
     console.print(
-        Text(
+        _text(
             f"Lượt quét #{report.run_id}: {report.sources_total} nguồn — "
             f"{report.count('ok')} có tin, {report.count('unchanged')} không đổi, "
             f"{report.count('failed')} lỗi; {report.articles_new} bài mới, "
@@ -86,14 +94,14 @@ def print_scan_report(console: Console, report: ScanReport) -> None:
     failed = [o for o in report.outcomes if o.status == "failed"]
     if not failed:
         return
-    table = Table(title=Text("Nguồn bị lỗi"), show_lines=False, expand=False)
+    table = Table(title=_text("Nguồn bị lỗi"), show_lines=False, expand=False)
     table.add_column("Nguồn")
     table.add_column("Lý do")
     for outcome in failed:
-        table.add_row(Text(outcome.source), Text(outcome.error or ""))
+        table.add_row(_text(outcome.source), _text(outcome.error or ""))
     console.print(table)
     console.print(
-        Text(
+        _text(
             "Các nguồn lỗi sẽ được thử lại ở lượt quét sau. Nếu một nguồn lỗi nhiều ngày, "
             "kiểm tra địa chỉ trong sources.yaml hoặc chạy `dumon sources check`."
         )
@@ -121,7 +129,7 @@ def print_sources(console: Console, rows) -> None:
 
     # One space between columns and no border: the widest row still fits 80 columns.
     table = Table(
-        title=Text("Nguồn tin"),
+        title=_text("Nguồn tin"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 1, 0, 0),
@@ -139,10 +147,10 @@ def print_sources(console: Console, rows) -> None:
         status = "đã tắt" if not row.enabled else STATUS_VI.get(row.health, row.health)
         name = row.name if row.kind == "rss" else f"{row.name} ({KIND_VI.get(row.kind, row.kind)})"
         table.add_row(
-            Text(name),
-            Text(row.outlet),
+            _text(name),
+            _text(row.outlet),
             TIER_VI.get(row.tier, row.tier),
-            Text(status, style="yellow" if row.health == "new" else ""),
+            _text(status, style="yellow" if row.health == "new" else ""),
             _short_time(row.last_success),
             str(row.consecutive_failures) if row.consecutive_failures else "",
         )
@@ -158,39 +166,41 @@ def print_sources(console: Console, rows) -> None:
 
 
 def print_checks(console: Console, rows) -> None:
-    table = Table(title=Text("Kiểm tra nguồn"))
+    table = Table(title=_text("Kiểm tra nguồn"))
     for column in ("Tên", "Kết quả", "HTTP", "Số bài", "Ghi chú"):
         table.add_column(column)
     for row in rows:
         table.add_row(
-            Text(row.name),
+            _text(row.name),
             "tốt" if row.ok else "LỖI",
             "" if row.http_status is None else str(row.http_status),
             str(row.items),
-            Text(row.detail),
+            _text(row.detail),
         )
     console.print(table)
 
 
 def print_import_report(console: Console, report) -> None:
     console.print(
-        Text(
+        _text(
             f"Đã đọc {report.lines} dòng: {report.articles_new} bài mới, "
             f"{report.duplicates} bài đã có, "
             f"{len(report.rejected)} dòng bị bỏ qua; {report.hits_new} kết quả khớp từ khóa."
         )
     )
     for number, reason in report.rejected[:20]:
-        console.print(Text(f"  dòng {number}: {reason}"))
+        console.print(_text(f"  dòng {number}: {reason}"))
+    for number, reason in report.warnings[:20]:
+        console.print(_text(f"  dòng {number} (lưu ý): {reason}"))
 
 
 def print_rematch_report(console: Console, report) -> None:
     verb = "Đã cập nhật" if report.applied else "Sẽ thay đổi (chạy thử, chưa ghi)"
-    console.print(Text(f"{verb}: {report.changed} trên {report.articles} bài."))
+    console.print(_text(f"{verb}: {report.changed} trên {report.articles} bài."))
     for label in sorted(report.changes):
         change = report.changes[label]
-        console.print(Text(f"  {label}: +{change.added} / -{change.removed}"))
+        console.print(_text(f"  {label}: +{change.added} / -{change.removed}"))
         for title in change.examples_added:
-            console.print(Text(f"      + {title}"))
+            console.print(_text(f"      + {title}"))
         for title in change.examples_removed:
-            console.print(Text(f"      - {title}"))
+            console.print(_text(f"      - {title}"))
