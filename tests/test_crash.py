@@ -51,23 +51,28 @@ def feed_server():
     server.close()
 
 
-def clean_run(tmp_path: Path, server: FaultServer) -> set[str]:
+def clean_run(tmp_path: Path, server: FaultServer) -> tuple[set[str], float]:
+    """What a whole scan on a fresh desk stores, and how long it takes on this machine."""
     desk = make_desk(tmp_path / "clean", server)
+    started = time.monotonic()
     done = start_scan(desk)
     out, err = done.communicate(timeout=120)
+    seconds = time.monotonic() - started
     assert done.returncode == 0, err
     assert json.loads(out)["articles_new"] == SOURCES * ITEMS
-    return stored_urls(desk / "dumon.db")
+    return stored_urls(desk / "dumon.db"), seconds
 
 
 def kill_and_rescan(tmp_path: Path, server: FaultServer, rounds: int, seed: int) -> None:
-    expected = clean_run(tmp_path, server)
+    expected, seconds = clean_run(tmp_path, server)
     desk = make_desk(tmp_path / "crashed", server)
     rng = random.Random(seed)
     killed_mid_scan = 0
     for round_no in range(rounds):
         scan = start_scan(desk)
-        time.sleep(rng.uniform(0.3, 3.0))
+        # Within the first two thirds of a whole scan as timed on this machine: the first kill
+        # always lands mid-scan, later ones (less work left) usually do.
+        time.sleep(rng.uniform(0.3, max(0.4, seconds * 2 / 3)))
         if scan.poll() is None:
             killed_mid_scan += 1
         kill_group(scan)
