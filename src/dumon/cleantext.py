@@ -115,7 +115,8 @@ def _strip_tags(text: str) -> str:
             continue
         closing = bool(match.group("end"))
         if name in _RAW_TEXT and not closing:
-            position = _RAW_END[name].search(text, position).end()
+            raw_end = _RAW_END[name].search(text, position)
+            position = raw_end.end() if raw_end else len(text)
         elif name in _SKIP_TAGS:
             if closing:
                 skip = max(0, skip - 1)
@@ -214,17 +215,17 @@ def decode_bytes(content: bytes, declared: tuple[str | None, ...] = ()) -> tuple
     plain Python codec); UTF-8; charset-normalizer's guess; UTF-8 with replacement characters.
     A declared Latin-1/ASCII is tried only after UTF-8, since servers send it by default.
     """
-    for bom, name in _BOMS:
+    for bom, bom_codec in _BOMS:
         if content.startswith(bom):
             try:
-                return unicodedata.normalize("NFC", content.decode(name)), name
+                return unicodedata.normalize("NFC", content.decode(bom_codec)), bom_codec
             except UnicodeDecodeError:
                 break
     weak: list[str] = []
     tried: set[str] = set()
     for label in declared:
         name = _codec(label)
-        if not name or name in tried:
+        if label is None or not name or name in tried:
             continue
         tried.add(name)
         if label.strip().lower() in _WEAK_LABELS or name in ("latin-1", "ascii"):

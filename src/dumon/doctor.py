@@ -229,7 +229,8 @@ def _check_lock_and_runs(
             Finding(
                 "warn",
                 "Lần quét cuối",
-                f"lượt quét lúc {_when(started)} bị ngắt giữa chừng (máy tắt hoặc bị dừng).",
+                f"lượt quét lúc {_when(started) if started else '?'} bị ngắt giữa chừng "
+                "(máy tắt hoặc bị dừng).",
                 "không cần làm gì: lượt quét sau tự lấy nốt phần còn thiếu.",
             )
         )

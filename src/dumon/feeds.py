@@ -238,7 +238,8 @@ def _entry_date(entry: Any) -> datetime | None:
             # feedparser would roll it over into another one (2 March, 2001).
             continue
         try:
-            return plausible(datetime(*parsed[:6], tzinfo=UTC))
+            year, month, day, hour, minute, second = parsed[:6]
+            return plausible(datetime(year, month, day, hour, minute, second, tzinfo=UTC))
         except (TypeError, ValueError, OverflowError):
             continue
     return None
@@ -256,8 +257,8 @@ def _parse_json_feed(
     except json.JSONDecodeError as exc:
         return ParsedItems((), f"Nội dung JSON bị lỗi ở dòng {exc.lineno}, không đọc được", "json")
     except RecursionError:
-        problem = "Nội dung JSON lồng nhau quá sâu (không phải JSON Feed thật), không đọc được"
-        return ParsedItems((), problem, "json")
+        deep = "Nội dung JSON lồng nhau quá sâu (không phải JSON Feed thật), không đọc được"
+        return ParsedItems((), deep, "json")
     items = document.get("items") if isinstance(document, dict) else None
     if not isinstance(items, list):
         return ParsedItems(

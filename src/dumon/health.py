@@ -227,7 +227,7 @@ def disable_failing(
     if names:
         with store.write_transaction(db):
             for name in names:
-                db["sources"].update(
+                db.table("sources").update(
                     name, {"disabled_at": store.to_iso(now), "status": AUTO_DISABLED}
                 )
         log.warning("sources disabled after failing too long: %s", ", ".join(names))
@@ -260,4 +260,4 @@ def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: b
     else:
         changes = {"disabled_at": now, "status": MANUAL_DISABLED}
     with store.write_transaction(db):
-        db["sources"].update(name, changes)
+        db.table("sources").update(name, changes)

@@ -64,6 +64,11 @@ def parse_date(value: object) -> datetime | None:
     return parsed
 
 
+def _warner(report: ImportReport, number: int) -> Callable[[str], None]:
+    """Where a line's warnings go: the report, with the line's number."""
+    return lambda why: report.warnings.append((number, why))
+
+
 def article_from_record(record: dict, warn: Callable[[str], None] | None = None) -> Article:
     """Build an Article from one JSON line; raise ValueError with a Vietnamese reason.
 
@@ -135,12 +140,7 @@ def import_jsonl(
         for number, line in _records(path):
             report.lines += 1
             try:
-                batch.append(
-                    article_from_record(
-                        json.loads(line),
-                        lambda why, number=number: report.warnings.append((number, why)),
-                    )
-                )
+                batch.append(article_from_record(json.loads(line), _warner(report, number)))
             except (ValueError, TypeError, RecursionError) as exc:
                 reason = "JSON lồng nhau quá sâu" if isinstance(exc, RecursionError) else str(exc)
                 report.rejected.append((number, reason))

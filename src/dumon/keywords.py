@@ -759,7 +759,7 @@ _GLOSSES = (
 
 
 def _glossed_forms(form: str) -> set[str]:
-    out = set()
+    out: set[str] = set()
     padded = f" {form} "
     for long, shorts in _GLOSSES:
         if f" {long} " in padded:

@@ -25,7 +25,7 @@ def migration(fn: Migration) -> Migration:
 
 @migration
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["sources"].create(
+    db.table("sources").create(
         {
             "name": str,
             "url": str,
@@ -49,7 +49,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="name",
         defaults={"consecutive_failures": 0, "failure_score": 0.0, "status": "new"},
     )
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int,
             "url": str,
@@ -75,11 +75,11 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"url", "title", "first_seen"},
         defaults={"edu": 0, "local": 0, "alert": 0, "severity": 0, "units": "[]", "themes": "[]"},
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["published"])
-    db["articles"].create_index(["first_seen"])
-    db["articles"].create_index(["outlet", "published"])
-    db["hits"].create(
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["published"])
+    db.table("articles").create_index(["first_seen"])
+    db.table("articles").create_index(["outlet", "published"])
+    db.table("hits").create(
         {
             "id": int,
             "article_id": int,
@@ -95,13 +95,13 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["hits"].create_index(["article_id"])
-    db["hits"].create_index(["kind", "key"])
-    db["runs"].create(
+    db.table("hits").create_index(["article_id"])
+    db.table("hits").create_index(["kind", "key"])
+    db.table("runs").create(
         {"id": int, "started": str, "finished": str, "status": str, "pid": int, "sources": int},
         pk="id",
     )
-    db["run_sources"].create(
+    db.table("run_sources").create(
         {
             "run_id": int,
             "source": str,
@@ -119,7 +119,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
     # Accent-sensitive tokens over the text as written, plus the application-folded copy for
     # accent-less queries: FTS5 never folds đ (MEASURED.md).
-    db["articles"].enable_fts(
+    db.table("articles").enable_fts(
         ["title", "summary", "body", "folded"],
         create_triggers=True,
         tokenize="unicode61 remove_diacritics 0",
@@ -155,7 +155,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             )
             if name not in applied(db):
                 fn(db)
-                db[MIGRATIONS_TABLE].insert(
+                db.table(MIGRATIONS_TABLE).insert(
                     {"name": name, "applied": datetime.now(UTC).isoformat()}
                 )
                 ran.append(name)

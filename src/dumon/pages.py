@@ -219,11 +219,11 @@ def parse_listing(
             ),
             kind="html",
         )
-    items = _outermost(items)[:MAX_ITEMS]
+    kept_items = _outermost(items)[:MAX_ITEMS]
     articles: list[Article] = []
     seen: set[str] = set()
     skipped = 0
-    for item in items:
+    for item in kept_items:
         try:
             article = _listing_item(item, selectors, source, base)
         except (ValueError, TypeError, OverflowError, RecursionError) as exc:
@@ -237,7 +237,7 @@ def parse_listing(
             articles.append(article)
     problem = None
     if skipped:
-        problem = f"Bỏ qua {skipped}/{len(items)} mục không có đường dẫn hoặc tiêu đề"
+        problem = f"Bỏ qua {skipped}/{len(kept_items)} mục không có đường dẫn hoặc tiêu đề"
     return ParsedItems(articles=tuple(articles), problem=problem, kind="html")
 
 

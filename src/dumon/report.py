@@ -126,6 +126,7 @@ def resolve_period(
             )
         since = search.parse_bound(start)
         until = search.parse_bound(end, end=True)
+        assert since is not None and until is not None  # both given (checked above)
         if since >= until:
             raise QueryError("--from phải trước --to. Cách sửa: đổi chỗ hai ngày.")
         return Period(since, until, f"từ {_label(since)} đến {_label(until, end=True)}")

@@ -60,7 +60,7 @@ def run_logged(argv: list[str]) -> int:
     except DumonError as error:
         sys.stderr.write(f"Lỗi: {error.message}\n")
         return error.exit_code
-    log_path = desk.logs_dir / LOG_NAME
+    log_path: Path | None = desk.logs_dir / LOG_NAME
     try:
         handler: logging.Handler = attach(desk.root)
     except OSError as exc:  # nowhere to keep the log: cron mails all there is instead
@@ -81,9 +81,9 @@ def run_logged(argv: list[str]) -> int:
             except SystemExit as done:
                 status = done.code if isinstance(done.code, int) else (0 if not done.code else 1)
             except Exception as exc:  # a crash must reach the log, not vanish with cron's output
-                error = to_user_error(exc, desk.root, command)
-                captured.write(f"Lỗi: {error.message}\n")
-                status = error.exit_code
+                crash = to_user_error(exc, desk.root, command)
+                captured.write(f"Lỗi: {crash.message}\n")
+                status = crash.exit_code
         for line in captured.getvalue().splitlines():
             if line.strip():
                 log.info("| %s", line)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -122,19 +123,19 @@ def sync_sources(db: Database, sources: Iterable[Source]) -> None:
                 "outlet": source.outlet,
                 "tier": source.tier,
             }
-            if db["sources"].count_where("name = ?", [source.name]):
-                db["sources"].update(source.name, row)
+            if db.table("sources").count_where("name = ?", [source.name]):
+                db.table("sources").update(source.name, row)
             else:
-                db["sources"].insert(row)
+                db.table("sources").insert(row)
 
 
-def source_state(db: Database, name: str) -> dict:
-    rows = list(db["sources"].rows_where("name = ?", [name]))
+def source_state(db: Database, name: str) -> dict[str, Any]:
+    rows = list(db.table("sources").rows_where("name = ?", [name]))
     return rows[0] if rows else {}
 
 
-def source_states(db: Database) -> dict[str, dict]:
-    return {row["name"]: row for row in db["sources"].rows}
+def source_states(db: Database) -> dict[str, dict[str, Any]]:
+    return {row["name"]: row for row in db.table("sources").rows}
 
 
 # --- articles ------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ _OUTLET = ARTICLE_COLUMNS.index("outlet")
 _HASH = ARTICLE_COLUMNS.index("content_hash")
 
 
-def _insert_params(values: tuple, seen: str) -> tuple:
+def _insert_params(values: tuple[Any, ...], seen: str) -> tuple[Any, ...]:
     """The insert's parameters: the row, then what identifies the article elsewhere."""
     key = article_key(values[_URL])
     # A title alone (a recurring heading) is no proof of a reprint.
@@ -216,7 +217,7 @@ def replace_hits(db: Database, article_id: int, match: MatchResult | None) -> in
 
 
 def update_match(db: Database, article_id: int, match: MatchResult) -> None:
-    db["articles"].update(article_id, match_columns(match))
+    db.table("articles").update(article_id, match_columns(match))
     replace_hits(db, article_id, match)
 
 
@@ -241,9 +242,9 @@ def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) 
     ``coverage`` rows (migration m004), one statement per batch.
     """
     new = 0
-    hits: list[tuple] = []
-    tags: list[tuple] = []
-    coverage: Counter[tuple] = Counter()
+    hits: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
+    coverage: Counter[tuple[Any, ...]] = Counter()
     for record in records:
         cursor = db.conn.execute(_INSERT_ARTICLE, _insert_params(record.values, seen))
         if cursor.rowcount != 1:
@@ -260,14 +261,16 @@ def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) 
     return StoredBatch(new, len(hits))
 
 
-def iter_articles(db: Database, *, since: str | None = None, batch: int = 1000) -> Iterator[dict]:
+def iter_articles(
+    db: Database, *, since: str | None = None, batch: int = 1000
+) -> Iterator[dict[str, Any]]:
     """Every stored article (optionally published or first seen since a date), in id order."""
     last = 0
     where = "id > ?"
     if since:
         where += " and coalesce(published, first_seen) >= ?"
     while True:
-        params: list = [last] + ([since] if since else [])
+        params: list[Any] = [last] + ([since] if since else [])
         rows = list(
             db.query(f"select * from articles where {where} order by id limit {batch}", params)
         )
@@ -282,13 +285,13 @@ def iter_articles(db: Database, *, since: str | None = None, batch: int = 1000) 
 
 def start_run(db: Database, *, pid: int, sources: int) -> int:
     with write_transaction(db):
-        table = db["runs"]
+        table = db.table("runs")
         table.insert({"started": now_iso(), "status": "running", "pid": pid, "sources": sources})
-        return int(table.last_pk)
+        return int(table.last_pk or 0)
 
 
 def record_outcome(db: Database, run_id: int, outcome: SourceOutcome) -> None:
-    db["run_sources"].upsert(
+    db.table("run_sources").upsert(
         {
             "run_id": run_id,
             "source": outcome.source,
@@ -307,7 +310,7 @@ def record_outcome(db: Database, run_id: int, outcome: SourceOutcome) -> None:
 
 def finish_run(db: Database, run_id: int, status: str) -> None:
     with write_transaction(db):
-        db["runs"].update(run_id, {"finished": now_iso(), "status": status})
+        db.table("runs").update(run_id, {"finished": now_iso(), "status": status})
 
 
 def close_abandoned_runs(db: Database) -> int:
@@ -349,7 +352,7 @@ def update_source_state(
 ) -> None:
     """Record a source's fetch outcome: conditional-request validators and health."""
     state = source_state(db, name)
-    changes: dict = {"last_attempt": now}
+    changes: dict[str, Any] = {"last_attempt": now}
     if outcome.status == "failed":
         changes["consecutive_failures"] = (state.get("consecutive_failures") or 0) + 1
         weight = FAILURE_WEIGHTS.get(outcome.error_kind or "", 0.75)
@@ -374,4 +377,4 @@ def update_source_state(
             changes["last_modified"] = last_modified
             if outcome.articles_new:
                 changes["last_new_article"] = now
-    db["sources"].update(name, changes)
+    db.table("sources").update(name, changes)

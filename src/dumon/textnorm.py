@@ -346,8 +346,9 @@ def _register_handlers() -> None:
     """Name the two error handlers for the codec machinery, once, when the screen is first
     used (importing this module changes nothing outside it)."""
     global _handlers_registered
-    codecs.register_error("dumon.screen", _outside_code)
-    codecs.register_error("dumon.screen-pattern", _pattern_letters)
+    # Each handler is only ever called with encode errors (typeshed types it for any error).
+    codecs.register_error("dumon.screen", _outside_code)  # type: ignore[arg-type]
+    codecs.register_error("dumon.screen-pattern", _pattern_letters)  # type: ignore[arg-type]
     _handlers_registered = True
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import functools
 import gc
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -68,8 +69,10 @@ def run_jsonl(*, home: Path | None, keywords: Path | None, jsonl: Path, jobs: in
 def _run_jsonl(matcher: Matcher, jsonl: Path, jobs: int | None) -> int:
     workers = min(jobs or 8, _cpus(), 8)
     out = sys.stdout
-    if (out.encoding or "").lower().replace("-", "") != "utf8":
-        out.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]  # cron: C locale
+    if (out.encoding or "").lower().replace("-", "") != "utf8" and isinstance(
+        out, io.TextIOWrapper
+    ):
+        out.reconfigure(encoding="utf-8")  # cron runs with the C locale
     if not hasattr(os, "fork"):
         workers = 1
     try:
@@ -156,7 +159,8 @@ def _json() -> tuple[Callable[[str], Any], Callable[[Any], str]]:
     of a line without hits. Anything else goes to ``json.loads``, for its errors."""
     import json
 
-    scan, loads = json.JSONDecoder().scan_once, json.loads
+    scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner
+    loads = json.loads
 
     def parse(line: str) -> Any:
         try:
@@ -271,7 +275,7 @@ def _blocks(binary: BinaryIO, size: int, *, whole: bool) -> Iterator[bytes]:
     dropped, CR LF and a lone CR made LF. ``whole``: blocks of ``size`` bytes (waiting
     for them); else whatever input is there, up to ``size``. A line longer than ``size``
     is gathered in a bytearray, so it costs its length once, not once per read."""
-    read = binary.read if whole else binary.read1
+    read = binary.read if whole or not isinstance(binary, io.BufferedReader) else binary.read1
     bom = codecs.BOM_UTF8
     pending = bytearray()
     first = True

@@ -294,7 +294,7 @@ def register(app: typer.Typer) -> None:
                 from dumon.render.report_html import report_html
 
                 _write(report_html(result, department=settings.department), output)
-            elif fmt == "png":
+            elif fmt == "png" and output is not None:  # (checked above: PNG needs a file)
                 from dumon.render.report_png import report_png
 
                 try:
