@@ -28,7 +28,7 @@ from dumon.ranking import Signal, importance
 from dumon.settings import HealthSettings, Settings, load_settings
 from dumon.stories import StoryItem, cluster_stories
 from dumon.textnorm import fold, normalize
-from dumon.vntime import VN_TZ
+from dumon.vntime import VN_TZ, Moment, parse_moment
 
 log = logging.getLogger(__name__)
 
@@ -176,18 +176,11 @@ class Digest:
 _FORMAT_HINT = "ghi dạng 2026-11-28 hoặc 2026-11-28T07:00 (không ghi múi giờ thì là giờ Việt Nam)"
 
 
-def _parse_moment(text: str, what: str) -> tuple[datetime, bool]:
-    """An ISO date or datetime in Vietnam time; the flag says whether it was a bare date."""
-    value = text.strip()
+def _parse_moment(text: str, what: str) -> Moment:
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return datetime.combine(date.fromisoformat(value), time(0), VN_TZ), True
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1))
+        return parse_moment(text)
     except ValueError:
         raise QueryError(f"Không hiểu {what} '{text}'. Cách sửa: {_FORMAT_HINT}.") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=VN_TZ)
-    return parsed.astimezone(VN_TZ), False
 
 
 def resolve_window(
@@ -221,13 +214,8 @@ def resolve_window(
                 ) from None
         end = datetime.combine(morning, time(hour), VN_TZ)
         return Window(end - timedelta(days=1), end, morning)
-    if until is not None:
-        end, bare = _parse_moment(until, "thời điểm kết thúc (--until)")
-        if bare:
-            end += timedelta(days=1)
-    else:
-        end = now
-    start = _parse_moment(since, "thời điểm bắt đầu (--since)")[0] if since else end - timedelta(1)
+    end = _parse_moment(until, "thời điểm kết thúc (--until)").end() if until else now
+    start = _parse_moment(since, "thời điểm bắt đầu (--since)").at if since else end - timedelta(1)
     if start >= end:
         raise QueryError(
             f"Khoảng thời gian rỗng: bắt đầu {start:%H:%M %d/%m/%Y} không trước kết thúc "

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from pathlib import Path
 
 from dumon import store
@@ -21,7 +21,7 @@ from dumon.desk import Desk
 from dumon.errors import ConfigError
 from dumon.models import Article
 from dumon.urls import canonical_url, is_http_url
-from dumon.vntime import VN_TZ
+from dumon.vntime import OutOfCalendar, parse_moment
 from dumon.worker import match_articles
 
 log = logging.getLogger(__name__)
@@ -50,18 +50,10 @@ def parse_date(value: object) -> datetime | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"ngày không hợp lệ: {value!r}")
-    text = value.strip().replace("Z", "+00:00")
-    if len(text) == 10:
-        parsed = datetime.combine(date.fromisoformat(text), time(0, 0), VN_TZ)
-    else:
-        parsed = datetime.fromisoformat(text)
-        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=VN_TZ)
     try:
-        parsed.astimezone(UTC)
-        parsed.astimezone(VN_TZ)
-    except OverflowError:
+        return parse_moment(value).at
+    except OutOfCalendar:
         raise OutOfRange(f"ngày '{value}' nằm ngoài lịch (năm 1 đến 9999)") from None
-    return parsed
 
 
 def _warner(report: ImportReport, number: int) -> Callable[[str], None]:

@@ -23,7 +23,7 @@ from dumon.errors import QueryError
 from dumon.query import Term, compile_query, describe, fold, is_plain, tone_variants
 from dumon.registry import loose
 from dumon.suggest import Suggestion, suggest
-from dumon.vntime import VN_TZ
+from dumon.vntime import VN_TZ, parse_moment
 
 log = logging.getLogger(__name__)
 
@@ -49,22 +49,19 @@ def parse_bound(value: str | date | datetime | None, *, end: bool = False) -> st
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        text = value.strip()
         try:
-            if len(text) == 10:
-                value = date.fromisoformat(text)
-            else:
-                value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = parse_moment(value)
         except ValueError:
             raise QueryError(
                 f"Không hiểu thời điểm '{value}'. Cách sửa: dùng dạng YYYY-MM-DD hoặc "
                 "YYYY-MM-DDTHH:MM (có thể kèm múi giờ, ví dụ 2025-09-05T07:00+07:00)."
             ) from None
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=VN_TZ)
+        at = moment.end() if end else moment.at
+    elif isinstance(value, datetime):
+        at = value if value.tzinfo else value.replace(tzinfo=VN_TZ)
     else:
-        moment = datetime.combine(value + timedelta(days=1) if end else value, time(0), VN_TZ)
-    return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
+        at = datetime.combine(value + timedelta(days=1) if end else value, time(0), VN_TZ)
+    return at.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
 # --- the search ----------------------------------------------------------------------------

@@ -15,11 +15,12 @@ import io
 import os
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from json.encoder import encode_basestring
 from pathlib import Path
 
 from dumon.errors import DeskError, DumonError, QueryError
+from dumon.vntime import parse_moment
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see docs)
 if TYPE_CHECKING:
@@ -102,13 +103,9 @@ def parse_date(value: str | None, where: str | int) -> date | datetime | None:
     if value is None or value == "":
         return None
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if moment.tzinfo is not None:
-            moment.astimezone(UTC)  # 9999-12-31T23:00-12:00 is no time at all
-        return moment
-    except (ValueError, TypeError, OverflowError):
+        moment = parse_moment(value)
+        return moment.day if moment.bare_date else moment.at
+    except (ValueError, TypeError, AttributeError):
         if isinstance(where, int):
             where = f"dòng {where}"
         raise QueryError(
