@@ -1,8 +1,9 @@
 """Build a large store from the shared corpus for the search and report benchmarks.
 
 The corpus (about 250,000 real items) is repeated with fresh ids and URLs until N articles are
-stored, through ``dumon.store.store_articles`` (the scan's own write path, FTS triggers
-included). Import speed through ``dumon.ingest.import_jsonl`` is measured on a sample too.
+stored, through ``dumon.storage.store.store_articles`` (the scan's own write path, FTS
+triggers included). Import speed through ``dumon.collecting.ingest.import_jsonl`` is measured
+on a sample too.
 
 Units, themes and alerts: with ``--match`` the project's matcher labels each corpus item once
 (copies reuse it); otherwise a deterministic synthetic labelling (~12 % local with one or two
@@ -25,9 +26,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from corpus import corpus_root
-from dumon import store
 from dumon.desk import Desk
 from dumon.models import Article, Source
+from dumon.storage import store
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
 
@@ -135,8 +136,8 @@ def matcher_labels(root: Path, records: list[dict]) -> list[MatchResult]:
 
 
 def measure_import(records: list[dict], sample: int) -> None:
-    """Articles per second through dumon.ingest.import_jsonl (no keywords: storage only)."""
-    from dumon.ingest import import_jsonl
+    """Articles per second through `import_jsonl` (no keywords: storage only)."""
+    from dumon.collecting.ingest import import_jsonl
 
     with tempfile.TemporaryDirectory() as tmp:
         desk = Desk(Path(tmp))

@@ -19,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from dumon import store
-from dumon.digest import (
+from dumon.output.digest import (
     NO_EDITORIAL,
     article_marks,
     build_digest,
@@ -31,6 +30,7 @@ from dumon.digest import (
 )
 from dumon.render.digest_html import render_html
 from dumon.render.digest_text import render_text
+from dumon.storage import store
 
 MORNINGS = ("2025-09-06", "2025-12-16", "2026-03-11", "2026-06-20")
 

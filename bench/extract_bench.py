@@ -26,8 +26,8 @@ from collections.abc import Callable
 from bs4 import BeautifulSoup
 
 from corpus import corpus_root
+from dumon.collecting.pages import decode_html, extract_body, fallback_body, parse_listing
 from dumon.models import Selectors, Source
-from dumon.pages import decode_html, extract_body, fallback_body, parse_listing
 
 LISTINGS = {
     # folder under pages/ → (glob of category listing pages, the per-site listing selectors)

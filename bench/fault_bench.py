@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from dumon.collecting.scan import run_scan  # noqa: E402
 from dumon.desk import Desk  # noqa: E402
-from dumon.scan import run_scan  # noqa: E402
 from support import faultserver  # noqa: E402
 from support.faultserver import FAULTS, Blackhole, FaultServer, gzip_bomb, write_sources  # noqa: E402
 

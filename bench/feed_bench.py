@@ -23,7 +23,7 @@ from collections.abc import Callable
 import feedparser
 
 from corpus import corpus_root
-from dumon.feeds import parse_feed
+from dumon.collecting.feeds import parse_feed
 from dumon.models import Source
 
 SOURCE = Source(

@@ -40,8 +40,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from dumon.keywords import build_terms, load_keywords
 from dumon.matching import Matcher
+from dumon.matching.keywords import build_terms, load_keywords
 
 REPO = Path(__file__).resolve().parents[1]
 

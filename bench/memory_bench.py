@@ -94,7 +94,8 @@ def main() -> None:
         baseline = [
             sys.executable,
             "-c",
-            "import dumon.scan, dumon.fetch, dumon.feeds, dumon.store; "
+            "import dumon.collecting.scan, dumon.collecting.fetch, dumon.collecting.feeds, "
+            "dumon.storage.store; "
             f"from dumon.matching import Matcher; Matcher.from_folder({keywords!r})",
         ]
         _, base_peak, _, _ = watch(baseline, env)

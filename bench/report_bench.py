@@ -17,8 +17,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from dumon import report, search
-from dumon.registry import load_registry
+from dumon.matching.registry import load_registry
+from dumon.output import report, search
 from timing import cpu, median_ms
 
 BUNDLED_KEYWORDS = Path(__file__).resolve().parents[1] / "keywords"

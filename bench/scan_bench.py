@@ -102,9 +102,9 @@ def main() -> None:
     parser.add_argument("--skip-naive", action="store_true")
     args = parser.parse_args()
 
-    from dumon.config import load_sources
+    from dumon.collecting.config import load_sources
+    from dumon.collecting.scan import run_scan
     from dumon.desk import Desk
-    from dumon.scan import run_scan
 
     feeds = served_feeds(args.feeds, args.hosts, args.latency, args.items, args.broken)
     with feeds as urls, tempfile.TemporaryDirectory() as tmp:

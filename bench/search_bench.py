@@ -19,7 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dumon import query, search, textnorm
+from dumon import textnorm
+from dumon.output import search
+from dumon.storage import query
 from timing import CPU_MS, cpu, median_ms
 
 ADJACENCY_QUERIES = (

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from dumon.matching import Matcher
-from dumon.stories import StoryItem, cluster_stories
+from dumon.output.stories import StoryItem, cluster_stories
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_REFS = REPO.parent / "shared" / "mornings" / "dev"

@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-import dumon.scan
+import dumon.collecting.scan
 from dumon.cli import app
 from dumon.cli.boundary import storage_error
 from dumon.errors import CRASH_EXIT, StorageError
@@ -26,7 +26,7 @@ def crash(*args, **kwargs):
 def crashing_scan(isolated_home, monkeypatch):
     """A desk whose scan meets a bug (the bug is put in by hand: none is known)."""
     write_sources(isolated_home, [("nguon", "http://127.0.0.1:9/rss")])
-    monkeypatch.setattr(dumon.scan, "run_scan", crash)
+    monkeypatch.setattr(dumon.collecting.scan, "run_scan", crash)
     return isolated_home
 
 

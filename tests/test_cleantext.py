@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from dumon.cleantext import clean_text, decode_bytes
+from dumon.collecting.cleantext import clean_text, decode_bytes
 from support.cleantext import encode_windows_1258
 
 

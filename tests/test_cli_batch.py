@@ -143,7 +143,7 @@ def test_match_keeps_the_compiled_profile_in_the_desk(isolated_home, tmp_path, m
     def no_loading(folder):
         raise AssertionError("the profile was compiled again")
 
-    monkeypatch.setattr("dumon.keywords.load_keywords", no_loading)
+    monkeypatch.setattr("dumon.matching.keywords.load_keywords", no_loading)
     assert run("match", "--jsonl", str(source)).stdout == first.stdout
     assert run("keywords", "list", "--json").exit_code == 0
 
@@ -257,7 +257,7 @@ def test_the_batch_path_answers_exactly_as_typer_does(tmp_path, case):
     if case != "bad jobs":  # the batch path: no pydantic, no Rich, no other command
         heavy = {"typer", "pydantic", "rich", "yaml", "dumon.cli.core", "dumon.cli.match"}
         if case not in ("no such file", "no desk"):  # the profile comes from the cache
-            heavy.add("dumon.keywords")
+            heavy.add("dumon.matching.keywords")
         assert not imported & heavy
 
 

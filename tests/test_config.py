@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dumon.config import load_sources
+from dumon.collecting.config import load_sources
 from dumon.desk import BUNDLED_ROOT
 from dumon.errors import ConfigError
 

@@ -12,8 +12,8 @@ import sys
 
 from typer.testing import CliRunner
 
-from dumon import cron
 from dumon.cli import app
+from dumon.upkeep import cron
 from support.faultserver import FaultServer, crontab, faults, write_sources  # noqa: F401
 
 

@@ -8,9 +8,10 @@ from datetime import datetime
 
 import pytest
 
-from dumon import migrations, report, store
 from dumon.models import Article
-from dumon.rows import article_record
+from dumon.output import report
+from dumon.storage import migrations, store
+from dumon.storage.rows import article_record
 from dumon.urls import article_key
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
@@ -155,8 +156,8 @@ def test_the_duplicate_checks_use_indexes(make_store):
 def test_an_import_counts_other_urls_of_an_article_as_already_there(tmp_path, isolated_home):
     import json
 
+    from dumon.collecting.ingest import import_jsonl
     from dumon.desk import Desk
-    from dumon.ingest import import_jsonl
 
     lines = [
         {"id": 1, "title": "Bài gốc", "url": "https://vnexpress.net/bai-goc-4925206.html"},

@@ -11,7 +11,7 @@ import pytest
 
 from dumon.desk import init_desk, resolve_home
 from dumon.errors import DeskError, LockedError
-from dumon.lock import DeskLock, lock_holder
+from dumon.storage.lock import DeskLock, lock_holder
 
 
 def test_home_option_beats_environment_beats_cwd(tmp_path, monkeypatch, isolated_home):
@@ -78,7 +78,7 @@ def test_init_lays_bundled_defaults_and_refuses_to_overwrite(tmp_path):
 HOLDER = """
 import sys, time
 from pathlib import Path
-from dumon.lock import DeskLock
+from dumon.storage.lock import DeskLock
 with DeskLock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(60)

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from dumon.cli import app
-from dumon.digest import Editorial, build_digest, make_excerpt, resolve_window
 from dumon.errors import QueryError
 from dumon.models import SourceOutcome
-from dumon.ranking import Signal
+from dumon.output.digest import Editorial, build_digest, make_excerpt, resolve_window
+from dumon.output.ranking import Signal
 from dumon.render.digest_html import render_html
 from dumon.render.digest_json import render_json
 from dumon.render.digest_markdown import render_markdown
@@ -400,7 +400,7 @@ def test_cli_bad_date_is_a_clear_error_not_a_traceback(make_store):
 
 def test_make_digest_reads_settings_and_theme_names_from_the_desk(make_store, isolated_home):
     from dumon.desk import resolve_home
-    from dumon.digest import make_digest
+    from dumon.output.digest import make_digest
 
     make_store(
         [

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from typer.testing import CliRunner
 
-from dumon import store
 from dumon.cli import app
+from dumon.collecting.scan import run_scan
 from dumon.desk import BUNDLED_ROOT, Desk
-from dumon.lock import DeskLock
-from dumon.scan import run_scan
+from dumon.storage import store
+from dumon.storage.lock import DeskLock
 from dumon.vntime import VN_TZ
 from support.faultserver import FaultServer, crontab, faults, write_sources  # noqa: F401
 

@@ -9,9 +9,10 @@ import json
 
 import pytest
 
-from dumon import export, search, store
 from dumon.desk import Desk
 from dumon.errors import QueryError
+from dumon.output import export, search
+from dumon.storage import store
 from support.store_reading import ROWS, SO, reading_db  # noqa: F401  (fixture)
 
 
@@ -77,7 +78,7 @@ def test_unknown_format(db):
 
 
 def test_jsonl_export_imports_into_another_desk(db, tmp_path):
-    from dumon.ingest import import_jsonl
+    from dumon.collecting.ingest import import_jsonl
 
     path = tmp_path / "export.jsonl"
     with path.open("w", encoding="utf-8") as handle:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dumon import feeds
-from dumon.fastfeed import read_entries
+from dumon.collecting import feeds
+from dumon.collecting.fastfeed import read_entries
 from dumon.models import Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
+from dumon.collecting.scan import run_scan
 from dumon.desk import Desk
-from dumon.scan import run_scan
 from support.faultserver import (  # noqa: F401
     FAULTS,
     Blackhole,

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dumon.feeds import parse_feed
-from dumon.fetch import Fetcher
+from dumon.collecting.feeds import parse_feed
+from dumon.collecting.fetch import Fetcher
 from dumon.models import FetchPolicy, Source
 from dumon.urls import is_http_url
 from dumon.vntime import VN_TZ

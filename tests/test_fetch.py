@@ -13,7 +13,7 @@ from email.utils import formatdate
 import httpx
 import pytest
 
-from dumon.fetch import Fetcher, _retry_after, _transport_failure
+from dumon.collecting.fetch import Fetcher, _retry_after, _transport_failure
 from dumon.models import FetchPolicy, FetchStatus
 from support.loopback import Reply
 from support.loopback import loopback as loopback_fixture  # noqa: F401

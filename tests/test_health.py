@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 
 from typer.testing import CliRunner
 
-from dumon import health, store
 from dumon.cli import app
+from dumon.collecting import health
+from dumon.collecting.scan import run_scan
 from dumon.desk import Desk
 from dumon.models import SourceOutcome
-from dumon.scan import run_scan
 from dumon.settings import HealthSettings
+from dumon.storage import store
 from dumon.vntime import VN_TZ
 from support.faultserver import FaultServer, faults, write_sources  # noqa: F401
 

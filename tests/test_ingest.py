@@ -9,8 +9,8 @@ import sqlite3
 from typer.testing import CliRunner
 
 from dumon.cli import app
+from dumon.collecting.ingest import import_jsonl
 from dumon.desk import Desk
-from dumon.ingest import import_jsonl
 
 
 def write_jsonl(path, records):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from dumon.errors import ConfigError
-from dumon.keywords import expand, lint_keywords, load_keywords
+from dumon.matching.keywords import expand, lint_keywords, load_keywords
 from dumon.yamlload import load_yaml_with_lines
 from support.keywords import FIXTURE_KEYWORDS, write_keywords
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from dumon.cli import app
 from dumon.errors import MailError
-from dumon.mail import mail_digest
+from dumon.output.mail import mail_digest
 from dumon.settings import MailSettings
 from support.smtp import smtp_server  # noqa: F401
 from support.store import Doc, make_store  # noqa: F401

@@ -49,7 +49,7 @@ def test_the_cache_is_used_while_nothing_changed(keywords, tmp_path, monkeypatch
     def no_loading(folder):
         raise AssertionError("the profile was compiled again")
 
-    monkeypatch.setattr("dumon.keywords.load_keywords", no_loading)
+    monkeypatch.setattr("dumon.matching.keywords.load_keywords", no_loading)
     assert Matcher.from_folder(keywords, cache_dir=cache).terms()
 
 

@@ -11,9 +11,10 @@ from html.parser import HTMLParser
 import pytest
 from typer.testing import CliRunner
 
-from dumon import report, store
 from dumon.cli import app
+from dumon.output import report
 from dumon.render.report_html import report_html
+from dumon.storage import store
 from dumon.vntime import VN_TZ
 from support.store_reading import LHP, SO, reading_db  # noqa: F401  (fixture)
 

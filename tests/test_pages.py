@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dumon.dates import parse_datetime
-from dumon.fetch import Fetcher
+from dumon.collecting.dates import parse_datetime
+from dumon.collecting.fetch import Fetcher
+from dumon.collecting.pages import decode_html, extract_body, parse_listing
 from dumon.models import FetchPolicy, Selectors, Source
-from dumon.pages import decode_html, extract_body, parse_listing
 from dumon.vntime import VN_TZ
 from support.loopback import loopback as loopback_fixture  # noqa: F401
 from support.loopback import make_loopback as make_loopback_fixture  # noqa: F401

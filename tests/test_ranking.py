@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dumon.ranking import Signal, importance
+from dumon.output.ranking import Signal, importance
 
 BOOK = {
     "bo-gddt": Signal("Bộ GDĐT", "actor", 3),

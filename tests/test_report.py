@@ -9,12 +9,13 @@ from html.parser import HTMLParser
 import pytest
 from rich.console import Console
 
-from dumon import report, store
 from dumon.errors import QueryError
 from dumon.models import Article
+from dumon.output import report
 from dumon.render.report_html import report_html
 from dumon.render.report_png import report_png
 from dumon.render.report_view import print_report, report_json
+from dumon.storage import store
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
 from support.store_reading import LHP, SO, reading_db  # noqa: F401  (fixture)

@@ -10,9 +10,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from dumon import report
 from dumon.cli import app
-from dumon.registry import load_registry
+from dumon.matching.registry import load_registry
+from dumon.output import report
 from support.keywords import write_keywords
 from support.store import Doc, add_run, make_store  # noqa: F401  (fixture)
 

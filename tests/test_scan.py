@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dumon.cli import app
+from dumon.collecting.scan import run_scan
 from dumon.desk import BUNDLED_ROOT, Desk
-from dumon.scan import run_scan
 from support.loopback import Reply, loopback, make_loopback  # noqa: F401
 
 # Old-style tone placement ("hoà", "thuỷ") must survive as written, in NFC.

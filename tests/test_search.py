@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dumon import query, search, store
 from dumon.errors import QueryError
+from dumon.output import search
+from dumon.storage import query, store
 from support.store_reading import LHP, reading_db  # noqa: F401  (fixture)
 
 

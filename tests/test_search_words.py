@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from dumon import migrations, query, search
+from dumon.output import search
+from dumon.storage import migrations, query
 from support.store import Doc, make_store  # noqa: F401  (fixture)
 
 DOCS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dumon.stories import StoryItem, cluster_stories
+from dumon.output.stories import StoryItem, cluster_stories
 
 
 def _titles(items: list[StoryItem], groups: list[list[int]]) -> list[list[str]]:

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from typer.testing import CliRunner
 
-from dumon import migrations, store
 from dumon.cli import app
 from dumon.desk import Desk
-from dumon.lock import DeskLock
 from dumon.models import Article
+from dumon.storage import migrations, store
+from dumon.storage.lock import DeskLock
 from dumon.verdicts import Hit, MatchResult
 from dumon.vntime import VN_TZ
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 import pytest
 
 from dumon.cli.batch import parse_date as batch_date
-from dumon.digest import resolve_window
+from dumon.collecting.ingest import OutOfRange
+from dumon.collecting.ingest import parse_date as import_date
 from dumon.errors import QueryError
-from dumon.ingest import OutOfRange
-from dumon.ingest import parse_date as import_date
-from dumon.search import parse_bound
+from dumon.output.digest import resolve_window
+from dumon.output.search import parse_bound
 from dumon.vntime import VN_TZ
 
 NOW = datetime(2025, 9, 6, 10, 0, tzinfo=VN_TZ)

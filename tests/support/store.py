@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from dumon import store
 from dumon.models import Article, Source, SourceOutcome
+from dumon.storage import store
 from dumon.verdicts import Hit, MatchResult
 from dumon.vntime import VN_TZ
 

@@ -10,8 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from dumon import store
 from dumon.models import Article, Source
+from dumon.storage import store
 from dumon.verdicts import Hit, MatchResult
 from dumon.vntime import VN_TZ
 

@@ -54,8 +54,8 @@ def register(app: typer.Typer) -> None:
         Mã thoát: 0 mọi nguồn tốt hoặc không đổi; 1 có nguồn lỗi; 3 mọi nguồn lỗi;
         2 lỗi cấu hình; 4 đang có lượt quét khác.
         """
+        from dumon.collecting.scan import run_scan
         from dumon.render.scan_view import print_scan_report, scan_json, scan_progress
-        from dumon.scan import run_scan
 
         console = _console()
         try:
@@ -78,8 +78,8 @@ def register(app: typer.Typer) -> None:
     @sources_app.command("list")
     def sources_list(ctx: typer.Context) -> None:
         """Liệt kê các nguồn: loại, báo, cấp, lần đọc được cuối, lỗi liên tiếp."""
+        from dumon.collecting.sources import list_sources
         from dumon.render.scan_view import print_sources
-        from dumon.sources import list_sources
 
         try:
             rows = list_sources(resolve_home(ctx.obj.home))
@@ -95,8 +95,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Tải thử mỗi nguồn một lần và báo kết quả (không lưu gì)."""
+        from dumon.collecting.sources import check_sources
         from dumon.render.scan_view import print_checks
-        from dumon.sources import check_sources
 
         try:
             rows = check_sources(resolve_home(ctx.obj.home), only=source)
@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         jsonl: Annotated[Path, typer.Option("--jsonl", help="Tệp JSON lines (có thể .gz).")],
     ) -> None:
         """Nhập bài báo từ tệp JSON lines như thể vừa quét được."""
-        from dumon.ingest import import_jsonl
+        from dumon.collecting.ingest import import_jsonl
         from dumon.render.scan_view import print_import_report
 
         try:
@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ cho xem, không ghi.")] = False,
     ) -> None:
         """Áp lại từ khóa cho các bài đã lưu và cho biết thay đổi."""
-        from dumon.rematch import rematch
+        from dumon.matching.rematch import rematch
         from dumon.render.scan_view import print_rematch_report
 
         try:

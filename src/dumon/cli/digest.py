@@ -135,7 +135,7 @@ def register(app: typer.Typer) -> None:
 
         Mỗi lần chạy giữ một bản trong thư mục digests/ của thư mục làm việc.
         """
-        from dumon.digest import make_digest
+        from dumon.output.digest import make_digest
         from dumon.settings import load_settings
 
         if fmt is None:
@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
             # The digest reaches its readers first (mail, file, screen); the desk's copy
             # last, so a full or read-only disk cannot stop the morning's digest.
             if send:
-                from dumon.mail import mail_digest
+                from dumon.output.mail import mail_digest
                 from dumon.render.digest_html import render_html
                 from dumon.render.digest_text import render_text
 

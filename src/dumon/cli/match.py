@@ -43,9 +43,9 @@ def _read_page(url: str) -> tuple[str, str]:
     import re
     from urllib.parse import urlsplit
 
-    from dumon.fetch import Fetcher
+    from dumon.collecting.fetch import Fetcher
+    from dumon.collecting.pages import decode_html, extract_body
     from dumon.models import FetchPolicy
-    from dumon.pages import decode_html, extract_body
 
     async def get():
         # The page a person names may be on the office network, as a configured source may.
@@ -180,7 +180,7 @@ def register(app: typer.Typer) -> None:
     @keywords_app.command("check")
     def keywords_check(ctx: typer.Context, keywords: KeywordsOption = None) -> None:
         """Kiểm tra thư mục từ khóa. Mã thoát 2 khi có lỗi (tên tệp, dòng, cách sửa)."""
-        from dumon.keywords import build_terms, lint_keywords, load_keywords
+        from dumon.matching.keywords import build_terms, lint_keywords, load_keywords
 
         folder = _keywords_dir(ctx, keywords)
         try:

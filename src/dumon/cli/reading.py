@@ -20,7 +20,7 @@ def _console() -> Console:
 
 def _open_db(ctx: typer.Context):
     """The desk's database, read-only; it must already exist (reading never creates one)."""
-    from dumon.search import open_reader
+    from dumon.output.search import open_reader
 
     desk = resolve_home(ctx.obj.home)
     if not desk.db_path.is_file():
@@ -41,7 +41,7 @@ def _unit_filter(ctx: typer.Context, filters, *, registry=None):
     so the stored names are searched. Returns the filters and the other units it fits."""
     import dataclasses
 
-    from dumon.registry import load_registry
+    from dumon.matching.registry import load_registry
 
     if not filters.unit:
         return filters, ()
@@ -70,7 +70,7 @@ def _settings(desk):
 def _configured_sources(desk) -> list[tuple[str, str, str, str]]:
     """(name, outlet, url, tier) of the desk's sources.yaml, for the tiers of imported
     outlets; none when the file is missing or broken (`dumon doctor` says why)."""
-    from dumon.config import load_sources
+    from dumon.collecting.config import load_sources
 
     if not desk.sources_path.is_file():
         return []
@@ -146,7 +146,7 @@ ExcelOption = Annotated[
 
 def _reading_filters(since, until, unit, theme, outlet, alerts, local, edu):
     """The filters shared by search and export."""
-    from dumon import search
+    from dumon.output import search
 
     return search.Filters(
         since=search.parse_bound(since),
@@ -194,10 +194,10 @@ def register(app: typer.Typer) -> None:
         """
         import dataclasses
 
-        from dumon import query as query_language
-        from dumon import search
-        from dumon.registry import theme_names
+        from dumon.matching.registry import theme_names
+        from dumon.output import search
         from dumon.render import search_view
+        from dumon.storage import query as query_language
 
         text = " ".join(query)
         try:
@@ -260,8 +260,8 @@ def register(app: typer.Typer) -> None:
         """
         import io
 
-        from dumon import report
-        from dumon.registry import load_registry
+        from dumon.matching.registry import load_registry
+        from dumon.output import report
         from dumon.render import report_view
 
         formats = ("terminal", "text", "json", "html", "png")
@@ -338,7 +338,7 @@ def register(app: typer.Typer) -> None:
         """
         import sys
 
-        from dumon import export
+        from dumon.output import export
 
         try:
             filters = _reading_filters(start, end, unit, theme, outlet, alerts, local, edu)

@@ -48,9 +48,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """In (hoặc cài, gỡ) lịch chạy tự động: quét nhiều lần mỗi ngày, điểm tin buổi sáng,
         sao lưu và dọn dữ liệu hằng tuần."""
-        from dumon import cron
         from dumon.render.upkeep_view import print_lines
         from dumon.settings import load_settings
+        from dumon.upkeep import cron
 
         console = _console()
         try:
@@ -99,8 +99,8 @@ def register(app: typer.Typer) -> None:
 
         Mã thoát: 0 mọi thứ ổn; 1 có điều cần xem; 2 có lỗi khiến dumon không chạy được.
         """
-        from dumon.doctor import diagnose
         from dumon.render.upkeep_view import print_doctor
+        from dumon.upkeep.doctor import diagnose
 
         try:
             report = diagnose(resolve_home(ctx.obj.home))
@@ -110,8 +110,9 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(report.exit_code)
 
     def _switch(ctx: typer.Context, name: str, enabled: bool) -> None:
-        from dumon import health, store
-        from dumon.config import load_sources
+        from dumon.collecting import health
+        from dumon.collecting.config import load_sources
+        from dumon.storage import store
 
         try:
             desk = resolve_home(ctx.obj.home)
@@ -154,10 +155,11 @@ def register(app: typer.Typer) -> None:
     @sources_app.command("health")
     def sources_health(ctx: typer.Context) -> None:
         """Tình trạng từng nguồn: tốt, không đổi, đang lỗi, có lẽ đã ngừng, im lặng, đã tắt."""
-        from dumon import health, store
-        from dumon.config import load_sources
+        from dumon.collecting import health
+        from dumon.collecting.config import load_sources
         from dumon.render.upkeep_view import print_health
         from dumon.settings import load_settings
+        from dumon.storage import store
 
         try:
             desk = resolve_home(ctx.obj.home)
@@ -187,11 +189,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Sao lưu cơ sở dữ liệu (chạy được cả khi đang quét)."""
-        from dumon import upkeep
         from dumon.render.upkeep_view import print_backup
+        from dumon.upkeep import database
 
         try:
-            result = upkeep.backup(resolve_home(ctx.obj.home), target, keep=keep)
+            result = database.backup(resolve_home(ctx.obj.home), target, keep=keep)
         except DumonError as error:
             raise fail(error) from None
         except OSError as error:
@@ -203,11 +205,11 @@ def register(app: typer.Typer) -> None:
     @db_app.command("vacuum")
     def db_vacuum(ctx: typer.Context) -> None:
         """Dọn cơ sở dữ liệu để trả lại chỗ trống (sau khi xóa bài cũ)."""
-        from dumon import upkeep
         from dumon.render.upkeep_view import print_vacuum
+        from dumon.upkeep import database
 
         try:
-            result = upkeep.vacuum(resolve_home(ctx.obj.home))
+            result = database.vacuum(resolve_home(ctx.obj.home))
         except DumonError as error:
             raise fail(error) from None
         print_vacuum(_console(), result)
@@ -224,11 +226,11 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Xóa bài cũ không liên quan (giữ bài khớp từ khóa, trừ khi có --include-hits)."""
-        from dumon import upkeep
         from dumon.render.upkeep_view import print_prune
+        from dumon.upkeep import database
 
         try:
-            result = upkeep.prune(
+            result = database.prune(
                 resolve_home(ctx.obj.home), older_than_days=older_than, include_hits=include_hits
             )
         except DumonError as error:
@@ -246,10 +248,11 @@ def register(app: typer.Typer) -> None:
     @db_app.command("migrate")
     def db_migrate(ctx: typer.Context) -> None:
         """Nâng cấp cấu trúc cơ sở dữ liệu lên phiên bản mới nhất."""
-        from dumon import upkeep
+
+        from dumon.upkeep import database
 
         try:
-            ran = upkeep.migrate(resolve_home(ctx.obj.home))
+            ran = database.migrate(resolve_home(ctx.obj.home))
         except DumonError as error:
             raise fail(error) from None
         if ran:

@@ -22,7 +22,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (docs/arc
 if TYPE_CHECKING:
     from typing import Any
 
-    from dumon.keywords import KeywordProfile
+    from dumon.matching.keywords import KeywordProfile
 
 
 class Matcher:
@@ -36,7 +36,9 @@ class Matcher:
     @classmethod
     def compile(cls, profile: KeywordProfile) -> Matcher:
         """The matcher of a loaded profile."""
-        from dumon.keywords import build_terms  # not needed by a matcher read from its cache
+        from dumon.matching.keywords import (
+            build_terms,  # not needed by a matcher read from its cache
+        )
 
         book = RuleBook(
             severity={a.key: a.severity for a in profile.alerts},
@@ -121,6 +123,6 @@ def _sentence_ends(text: str) -> tuple[int, ...]:
 
 
 def _load(folder: Path | str) -> KeywordProfile:
-    from dumon import keywords  # not needed by a matcher read from its cache
+    from dumon.matching import keywords  # not needed by a matcher read from its cache
 
     return keywords.load_keywords(folder)

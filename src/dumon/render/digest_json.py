@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import re
 
-from dumon import store
-from dumon.digest import Digest, Story
+from dumon.output.digest import Digest, Story
+from dumon.storage import store
 
 # Characters json.dumps leaves raw that would reorder or hide text when the JSON is printed
 # on a terminal (C1 controls, bidi overrides, line separators): written as \uXXXX escapes,

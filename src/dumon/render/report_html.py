@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from dumon.output.report import Count, CoverageReport, MonthCount, OutletCount, UnitCount
 from dumon.render import clean_text, safe_url
 from dumon.render.report_view import (
     TIER_VI,
@@ -18,7 +19,6 @@ from dumon.render.report_view import (
     percent,
     totals_line,
 )
-from dumon.report import Count, CoverageReport, MonthCount, OutletCount, UnitCount
 from dumon.vntime import VN_TZ
 
 CSS = """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import io
 
+from dumon.output.report import CoverageReport
 from dumon.render import clean_text
 from dumon.render.report_view import heading, month_label
-from dumon.report import CoverageReport
 
 BARS = 12
 LABEL_CHARS = 45

@@ -11,9 +11,9 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from dumon.registry import KIND_LABELS
+from dumon.matching.registry import KIND_LABELS
+from dumon.output.report import Count, CoverageReport, OutletCount, UnitCount
 from dumon.render import clean_text, safe_url
-from dumon.report import Count, CoverageReport, OutletCount, UnitCount
 
 TIER_VI = {
     "central": "Trung ương",

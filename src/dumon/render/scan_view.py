@@ -125,7 +125,7 @@ def print_sources(console: Console, rows) -> None:
     """One row per source, in Vietnamese; fits 80 columns (the URL is left to `check`)."""
     from rich import box
 
-    from dumon.health import STATUS_VI
+    from dumon.collecting.health import STATUS_VI
 
     # One space between columns and no border: the widest row still fits 80 columns.
     table = Table(

@@ -13,8 +13,8 @@ import json
 from rich.console import Console
 from rich.text import Text
 
+from dumon.output.search import SearchHit, SearchResult
 from dumon.render import clean_text, safe_url
-from dumon.search import SearchHit, SearchResult
 
 CSV_COLUMNS = ("title", "url", "outlet", "published", "snippet", "units", "themes", "alert")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from dumon.doctor import DoctorReport
-from dumon.health import SourceHealth
+from dumon.collecting.health import SourceHealth
 from dumon.render import clean_text
-from dumon.upkeep import BackupResult, PruneResult, VacuumResult
+from dumon.upkeep.database import BackupResult, PruneResult, VacuumResult
+from dumon.upkeep.doctor import DoctorReport
 
 MARKS = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "error": ("✗", "red")}
 

@@ -12,12 +12,14 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dumon import cron, health, store, upkeep
-from dumon.config import SourcesConfig, load_sources
+from dumon.collecting import health
+from dumon.collecting.config import SourcesConfig, load_sources
 from dumon.desk import Desk
 from dumon.errors import DumonError
-from dumon.lock import lock_holder
 from dumon.settings import HealthSettings, load_settings
+from dumon.storage import store
+from dumon.storage.lock import lock_holder
+from dumon.upkeep import cron, database
 from dumon.vntime import VN_TZ
 
 DISK_ERROR_BYTES = 100_000_000
@@ -121,7 +123,7 @@ def _check_keywords(desk: Desk, out: list[Finding]) -> None:
             )
         )
         return
-    from dumon.keywords import load_keywords
+    from dumon.matching.keywords import load_keywords
 
     try:
         load_keywords(desk.keywords_dir)
@@ -144,8 +146,8 @@ def _check_database(desk: Desk, out: list[Finding]) -> bool:
         )
         return False
     try:
-        verdict = upkeep.integrity(desk.db_path)
-        schema = upkeep.schema_state(desk.db_path)
+        verdict = database.integrity(desk.db_path)
+        schema = database.schema_state(desk.db_path)
     except Exception as exc:  # a file that is not a database at all lands here
         verdict, schema = f"không mở được ({exc})", None
     if verdict != "ok":

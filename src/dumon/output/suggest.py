@@ -16,7 +16,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dumon.query import (
+from dumon.storage.query import (
     Node,
     Term,
     Tree,

@@ -17,6 +17,10 @@ from dumon.models import Article
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (workers start lean)
+if TYPE_CHECKING:
+    from typing import Any
+
 # The articles columns a scan writes, in the order of `ArticleRecord.values`; the time the
 # article was first seen is added by the writer, in the transaction that stores it.
 ARTICLE_COLUMNS = (
@@ -40,14 +44,15 @@ ARTICLE_COLUMNS = (
 )
 # The hits columns after article_id, in the order of `ArticleRecord.hits`.
 HIT_COLUMNS = ("kind", "key", "term", "field", "start", "end", "score", "folded")
+HitRow = tuple[str, str, str, str, int, int, float, int]
 
 
 @dataclass(frozen=True)
 class ArticleRecord:
-    values: tuple  # ARTICLE_COLUMNS
-    hits: tuple[tuple, ...]  # HIT_COLUMNS; only for articles the matcher found relevant
-    tags: tuple[tuple, ...]  # (kind, name, published) rows of article_tags: units, then themes
-    coverage_key: tuple  # the article's row of the coverage table (see migrations.m005)
+    values: tuple[Any, ...]  # ARTICLE_COLUMNS
+    hits: tuple[HitRow, ...]  # HIT_COLUMNS; only for articles the matcher found relevant
+    tags: tuple[tuple[str, str, str | None], ...]  # (kind, name, published) of article_tags
+    coverage_key: tuple[Any, ...]  # the article's row of the coverage table (migrations.m005)
 
 
 def to_iso(value: datetime | None) -> str | None:
@@ -64,7 +69,7 @@ def content_hash(article: Article) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def match_columns(match: MatchResult | None) -> dict:
+def match_columns(match: MatchResult | None) -> dict[str, Any]:
     if match is None:
         return {
             "edu": 0,
@@ -127,7 +132,7 @@ def article_record(article: Article, match: MatchResult | None) -> ArticleRecord
     return ArticleRecord(values, hit_rows(match), tags, coverage_key)
 
 
-def hit_rows(match: MatchResult | None) -> tuple[tuple, ...]:
+def hit_rows(match: MatchResult | None) -> tuple[HitRow, ...]:
     """The hits worth storing: those of an article the matcher found relevant."""
     if match is None or not match.relevant:
         return ()

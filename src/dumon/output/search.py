@@ -20,9 +20,9 @@ from datetime import date, datetime, time, timedelta
 
 from dumon import textnorm
 from dumon.errors import QueryError
-from dumon.query import Term, compile_query, describe, fold, is_plain, tone_variants
-from dumon.registry import loose
-from dumon.suggest import Suggestion, suggest
+from dumon.matching.registry import loose
+from dumon.output.suggest import Suggestion, suggest
+from dumon.storage.query import Term, compile_query, describe, fold, is_plain, tone_variants
 from dumon.vntime import VN_TZ, parse_moment
 
 log = logging.getLogger(__name__)
@@ -284,7 +284,7 @@ def open_reader(path) -> sqlite3.Connection:
     command's start-up. The scan or import that wrote the database migrated it; a database
     written by an older dumon is migrated once here.
     """
-    from dumon.sqlitefile import connect_read_only
+    from dumon.storage.sqlitefile import connect_read_only
 
     conn = connect_read_only(path)  # also on a read-only desk
     try:
@@ -296,7 +296,7 @@ def open_reader(path) -> sqlite3.Connection:
     if current:
         return conn
     conn.close()  # bring its schema up to date first
-    from dumon import store
+    from dumon.storage import store
 
     store.open_db(path).close()
     return open_reader(path)

@@ -18,9 +18,9 @@ from typing import Any
 
 import sqlite_utils
 
-from dumon import migrations
 from dumon.models import Article, Source, SourceOutcome
-from dumon.rows import (
+from dumon.storage import migrations
+from dumon.storage.rows import (
     ARTICLE_COLUMNS,
     HIT_COLUMNS,
     ArticleRecord,
@@ -28,8 +28,10 @@ from dumon.rows import (
     hit_rows,
     match_columns,
 )
-from dumon.rows import to_iso as to_iso  # re-exported: readers format times with store.to_iso
-from dumon.sqlitefile import cannot_write_here, connect_read_only
+from dumon.storage.rows import (
+    to_iso as to_iso,  # re-exported: readers format times with store.to_iso
+)
+from dumon.storage.sqlitefile import cannot_write_here, connect_read_only
 from dumon.urls import article_key
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
@@ -278,6 +280,19 @@ def iter_articles(
             return
         yield from rows
         last = rows[-1]["id"]
+
+
+HitKey = tuple[str, str, str, int, int]
+"""A stored hit as compared across matches: kind, key, field, start, end."""
+
+
+def stored_hits(db: Database, article_id: int) -> set[HitKey]:
+    return {
+        (kind, key, field, start, end)
+        for kind, key, field, start, end in db.execute(
+            "select kind, key, field, start, [end] from hits where article_id = ?", [article_id]
+        )
+    }
 
 
 # --- runs ----------------------------------------------------------------------------------

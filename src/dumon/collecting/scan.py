@@ -23,22 +23,23 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dumon import health, store
-from dumon.config import SourcesConfig, load_sources
-from dumon.desk import Desk
-from dumon.fetch import Fetcher, resendable
-from dumon.lock import DeskLock
-from dumon.models import Article, FetchStatus, ScanReport, Source, SourceOutcome
-from dumon.rows import ArticleRecord
-from dumon.settings import HealthSettings, load_settings
-from dumon.vntime import VN_TZ
-from dumon.worker import (
+from dumon.collecting import health
+from dumon.collecting.config import SourcesConfig, load_sources
+from dumon.collecting.fetch import Fetcher, resendable
+from dumon.collecting.worker import (
     extract_page,
     init_worker,
     load_matcher,
     parse_source,
     prepare_articles,
 )
+from dumon.desk import Desk
+from dumon.models import Article, FetchStatus, ScanReport, Source, SourceOutcome
+from dumon.settings import HealthSettings, load_settings
+from dumon.storage import store
+from dumon.storage.lock import DeskLock
+from dumon.storage.rows import ArticleRecord
+from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +230,8 @@ def _start_workers(
 def _workers_skip_main_script() -> Iterator[None]:
     """A spawned process first runs the parent's main script again (as ``__mp_main__``) unless
     it is a package's ``__main__``. For the ``dumon`` console script that is the whole CLI,
-    ~0.2 s of imports per worker for nothing: workers only run `dumon.worker`. So while they
-    start, the script is presented as what it stands for, ``python -m dumon``."""
+    ~0.2 s of imports per worker for nothing: workers only run `collecting.worker`. So while
+    they start, the script is presented as what it stands for, ``python -m dumon``."""
     main = sys.modules["__main__"]
     if getattr(main, "__spec__", None) is not None:
         yield

@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dumon.cleantext import shorten
+from dumon.collecting.cleantext import shorten
 from dumon.models import BODY_MAX, SUMMARY_MAX, TITLE_MAX, Article, Source
-from dumon.rows import ArticleRecord, article_record
+from dumon.storage.rows import ArticleRecord, article_record
 from dumon.verdicts import MatchResult
 
 log = logging.getLogger(__name__)
@@ -120,11 +120,11 @@ def parse_source(
 ) -> ParseJobResult:
     """Turn a fetched feed or listing page into articles (runs in a worker)."""
     if source.kind == "html":
-        from dumon.pages import parse_listing
+        from dumon.collecting.pages import parse_listing
 
         parsed = parse_listing(content, headers, source=source, base_url=base_url)
     else:
-        from dumon.feeds import parse_feed
+        from dumon.collecting.feeds import parse_feed
 
         parsed = parse_feed(content, headers, source=source, base_url=base_url)
     return ParseJobResult(tuple(parsed.articles), parsed.problem)
@@ -133,7 +133,7 @@ def parse_source(
 def extract_page(content: bytes, headers: dict[str, str], url: str, selector: str | None) -> str:
     """The body text of one fetched article page, "" when none is found (runs in a worker:
     one page per job, so a worker holds one parsed page at a time)."""
-    from dumon.pages import extract_body
+    from dumon.collecting.pages import extract_body
 
     try:
         return extract_body(content, headers, url=url, selector=selector)

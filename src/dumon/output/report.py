@@ -20,10 +20,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from dumon import search
 from dumon.errors import QueryError
-from dumon.registry import KIND_ORDER, Registry, loose
-from dumon.stories import StoryItem, cluster_stories
+from dumon.matching.registry import KIND_ORDER, Registry, loose
+from dumon.output import search
+from dumon.output.stories import StoryItem, cluster_stories
 from dumon.vntime import VN_TZ
 
 PERIODS = ("week", "month", "school-year")
@@ -545,7 +545,7 @@ def _top_stories(conn, period: Period, units: tuple[str, ...], top: int) -> tupl
     """Stories of the period carried by the most outlets, then the most articles.
 
     Articles sharing a story key (when the digest has set one) or a title are grouped in SQL;
-    the leading groups are then clustered with `dumon.stories` so that rewrites of one story
+    the leading groups are then clustered with `dumon.output.stories` so that rewrites of one story
     under different titles count as one. A story's first publisher is its earliest article.
     Without a unit: the local or alert articles.
     """

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 from contextlib import suppress
 from typing import Any
 
-from dumon.dates import parse_datetime
+from dumon.collecting.dates import parse_datetime
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"

@@ -6,13 +6,19 @@ A dry run reports what would be added and removed (with examples) and writes not
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from dumon import store
 from dumon.desk import Desk
 from dumon.errors import QueryError
+from dumon.storage import store
 from dumon.verdicts import MatchResult
+from dumon.vntime import parse_moment
+
+if TYPE_CHECKING:
+    from dumon.matching import Matcher
 
 EXAMPLES = 5
 
@@ -48,7 +54,13 @@ class RematchReport:
 
 
 def _labels(
-    edu: bool, local: bool, alert: bool, units, themes, severity: int = 0, scope: str = ""
+    edu: bool,
+    local: bool,
+    alert: bool,
+    units: Iterable[str],
+    themes: Iterable[str],
+    severity: int = 0,
+    scope: str = "",
 ) -> set[str]:
     labels = {name for name, on in (("edu", edu), ("local", local), ("alert", alert)) if on}
     labels |= {f"đơn vị: {u}" for u in units}
@@ -60,28 +72,19 @@ def _labels(
     return labels
 
 
-def _stored_hits(db: store.Database, article_id: int) -> set[tuple]:
-    return {
-        tuple(row)
-        for row in db.execute(
-            "select kind, key, field, start, [end] from hits where article_id = ?", [article_id]
-        )
-    }
-
-
-def _new_hits(result: MatchResult) -> set[tuple]:
+def _new_hits(result: MatchResult) -> set[store.HitKey]:
     if not result.relevant:
         return set()
     return {(h.kind, h.key, h.field, h.start, h.end) for h in result.hits}
 
 
 def rematch(
-    desk: Desk, *, since: str | None = None, dry_run: bool = False, matcher=None
+    desk: Desk, *, since: str | None = None, dry_run: bool = False, matcher: Matcher | None = None
 ) -> RematchReport:
     """Match every stored article again (optionally only those since a date)."""
     if since is not None:
         try:
-            since = date.fromisoformat(since).isoformat()
+            since = parse_moment(since).day.isoformat()
         except ValueError:
             raise QueryError(
                 f"Ngày '{since}' không hợp lệ. "
@@ -127,7 +130,7 @@ def rematch(
             if before == after:
                 # the verdict stands; what it rests on (hits the digest ranks by) may not
                 was_relevant = row["edu"] or row["local"] or row["alert"]
-                stored = _stored_hits(db, row["id"]) if was_relevant else set()
+                stored = store.stored_hits(db, row["id"]) if was_relevant else set()
                 if not dry_run and stored != _new_hits(result):
                     pending.append((row["id"], result))
                 continue

@@ -159,7 +159,7 @@ def load_registry(folder: Path) -> Registry:
     """Units and theme names from a keywords folder; empty when it is missing or invalid."""
     if not folder.is_dir():
         return Registry()
-    from dumon.keywords import load_keywords, unit_forms
+    from dumon.matching.keywords import load_keywords, unit_forms
 
     try:
         profile = load_keywords(folder)

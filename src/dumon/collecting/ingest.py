@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from dumon import store
-from dumon.cleantext import clean_text
+from dumon.collecting.cleantext import clean_text
+from dumon.collecting.worker import match_articles
 from dumon.desk import Desk
 from dumon.errors import ConfigError
 from dumon.models import Article
+from dumon.storage import store
 from dumon.urls import canonical_url, is_http_url
 from dumon.vntime import OutOfCalendar, parse_moment
-from dumon.worker import match_articles
 
 log = logging.getLogger(__name__)
 

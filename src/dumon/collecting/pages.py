@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
-from dumon.cleantext import BLOCK_TAGS, charset_from_content_type, decode_bytes
-from dumon.dates import parse_datetime, plausible
+from dumon.collecting.cleantext import BLOCK_TAGS, charset_from_content_type, decode_bytes
+from dumon.collecting.dates import parse_datetime, plausible
 from dumon.models import Article, ParsedItems, Source
 from dumon.urls import canonical_url, is_http_url
 

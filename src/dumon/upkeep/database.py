@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from dumon import migrations, store
 from dumon.desk import Desk
 from dumon.errors import DeskError, DumonError, StorageError
-from dumon.lock import DeskLock
-from dumon.sqlitefile import connect_read_only
+from dumon.storage import migrations, store
+from dumon.storage.lock import DeskLock
+from dumon.storage.sqlitefile import connect_read_only
 from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)

@@ -20,13 +20,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from dumon import store
+from dumon.collecting.health import assess
 from dumon.desk import Desk
 from dumon.errors import DumonError, QueryError
-from dumon.health import assess
-from dumon.ranking import Signal, importance
+from dumon.output.ranking import Signal, importance
+from dumon.output.stories import StoryItem, cluster_stories
 from dumon.settings import HealthSettings, Settings, load_settings
-from dumon.stories import StoryItem, cluster_stories
+from dumon.storage import store
 from dumon.textnorm import fold, normalize
 from dumon.vntime import VN_TZ, Moment, parse_moment
 
@@ -553,7 +553,7 @@ def load_editorial(desk: Desk) -> Editorial:
     the digest still reads well with keys, and the scan reports the problem)."""
     if not desk.keywords_dir.is_dir():
         return NO_EDITORIAL
-    from dumon.keywords import load_keywords
+    from dumon.matching.keywords import load_keywords
 
     try:
         profile = load_keywords(desk.keywords_dir)

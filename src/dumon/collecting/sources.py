@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from dumon import health, store
-from dumon.config import load_sources
+from dumon.collecting import health
+from dumon.collecting.config import load_sources
+from dumon.collecting.fetch import Fetcher
 from dumon.desk import Desk
-from dumon.fetch import Fetcher
 from dumon.models import FetchStatus, Source
 from dumon.settings import load_settings
+from dumon.storage import store
 from dumon.vntime import VN_TZ
 
 
@@ -95,7 +96,7 @@ def check_sources(desk: Desk, *, only: list[str] | None = None) -> list[CheckRow
 
 
 async def _check_all(policy, sources: tuple[Source, ...]) -> list[CheckRow]:
-    from dumon.worker import parse_source
+    from dumon.collecting.worker import parse_source
 
     hosts = {urlsplit(s.url).hostname or "" for s in sources}  # configured: may be local
     async with Fetcher(policy, private_hosts=hosts) as fetcher:

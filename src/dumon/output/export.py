@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from dumon.errors import QueryError
-from dumon.rows import HIT_COLUMNS
-from dumon.search import Filters, filter_sql
+from dumon.output.search import Filters, filter_sql
+from dumon.storage.rows import HIT_COLUMNS
 
 FORMATS = ("csv", "jsonl")
 BATCH = 2000

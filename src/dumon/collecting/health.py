@@ -23,11 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from dumon import store
-from dumon.config import SourcesConfig
+from dumon.collecting.config import SourcesConfig
 from dumon.errors import ConfigError
 from dumon.models import Source
 from dumon.settings import HealthSettings
+from dumon.storage import store
 from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)

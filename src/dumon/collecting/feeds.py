@@ -18,9 +18,9 @@ import xml.sax
 from datetime import UTC, datetime
 from typing import Any
 
-from dumon.cleantext import charset_from_content_type, clean_text, decode_bytes, shorten
-from dumon.dates import looks_dated, parse_datetime, plausible
-from dumon.fastfeed import read_entries
+from dumon.collecting.cleantext import charset_from_content_type, clean_text, decode_bytes, shorten
+from dumon.collecting.dates import looks_dated, parse_datetime, plausible
+from dumon.collecting.fastfeed import read_entries
 from dumon.models import Article, ParsedItems, Source
 from dumon.urls import canonical_url, is_http_url
 
