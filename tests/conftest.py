@@ -5,6 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+# Fixtures shared across test files: the loopback HTTP servers, the fault server, the SMTP
+# server, stores built from documents, the keyword fixtures' matcher.
+pytest_plugins = [
+    "support.faultserver",
+    "support.keywords",
+    "support.loopback",
+    "support.smtp",
+    "support.store",
+    "support.store_reading",
+]
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):

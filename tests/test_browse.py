@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.store import Doc, make_store  # noqa: F401  (fixture)
+from support.store import Doc
 
 COLUMN = (
     "select {col} as value, count(*) as count from (select * from {table} {where}) "

@@ -11,8 +11,6 @@ from typer.testing import CliRunner
 
 from dumon.cli import app
 from support.keywords import FIXTURE_KEYWORDS, write_keywords
-from support.loopback import loopback as loopback_fixture  # noqa: F401
-from support.loopback import make_loopback as make_loopback_fixture  # noqa: F401
 
 KW = ["--keywords", str(FIXTURE_KEYWORDS)]
 

@@ -11,11 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from dumon.cli import app
-from support.store_reading import reading_db  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def run(reading_db):  # noqa: F811
+def run(reading_db):
     runner = CliRunner()
 
     def invoke(*args: str):

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from dumon.cli import app
 from dumon.upkeep import cron
-from support.faultserver import FaultServer, crontab, faults, write_sources  # noqa: F401
+from support.faultserver import write_sources
 
 
 def invoke(*args: str):

@@ -15,7 +15,6 @@ from dumon.storage.rows import article_record
 from dumon.urls import article_key
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
-from support.store import make_store  # noqa: F401  (fixture)
 
 MATCH = MatchResult(True, True, False, units=("Sở GDĐT Ninh Bình",), themes=("tuyen-sinh",))
 

@@ -19,7 +19,7 @@ from dumon.render.digest_markdown import render_markdown
 from dumon.render.digest_text import render_text
 from dumon.settings import Settings
 from dumon.vntime import VN_TZ
-from support.store import Doc, add_run, add_source, make_store, vn  # noqa: F401
+from support.store import Doc, add_run, add_source, vn
 
 SO = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"
 LHP = "Trường THPT chuyên Lê Hồng Phong"

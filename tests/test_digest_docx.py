@@ -13,13 +13,13 @@ from docx.shared import Cm, Pt
 
 from dumon.output.digest import build_digest, resolve_window
 from dumon.render.digest_docx import render_docx
-from support.store import Doc, make_store  # noqa: F401  (fixture)
+from support.store import Doc
 
 SO = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"
 
 
 @pytest.fixture
-def document(make_store):  # noqa: F811
+def document(make_store):
     docs = [
         Doc(f"Tin giáo dục số {i} của tỉnh", "Báo Ninh Bình", "2026-11-27 10:15", units=(SO,))
         for i in range(40)  # enough for a second page
@@ -85,7 +85,7 @@ def test_an_article_dated_without_a_time_shows_no_midnight(document):
     assert "Báo Ninh Bình · 10:15 27/11" in text
 
 
-def test_parent_agency_and_place_from_the_settings(make_store):  # noqa: F811
+def test_parent_agency_and_place_from_the_settings(make_store):
     digest = build_digest(make_store([]), resolve_window(on="2026-02-05"))
     document = docx.Document(
         io.BytesIO(render_docx(digest, parent_agency="UBND tỉnh Thử", place="Hoa Lư"))
@@ -95,7 +95,7 @@ def test_parent_agency_and_place_from_the_settings(make_store):  # noqa: F811
 
 
 def test_digest_command_takes_agency_and_place_from_settings_yaml(
-    make_store,  # noqa: F811
+    make_store,
     isolated_home,
     tmp_path,
 ):

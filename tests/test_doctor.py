@@ -14,7 +14,7 @@ from dumon.desk import BUNDLED_ROOT, Desk
 from dumon.storage import store
 from dumon.storage.lock import DeskLock
 from dumon.vntime import VN_TZ
-from support.faultserver import FaultServer, crontab, faults, write_sources  # noqa: F401
+from support.faultserver import FaultServer, write_sources
 
 
 def invoke(*args: str):

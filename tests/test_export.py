@@ -13,11 +13,11 @@ from dumon.desk import Desk
 from dumon.errors import QueryError
 from dumon.output import export, search
 from dumon.storage import store
-from support.store_reading import ROWS, SO, reading_db  # noqa: F401  (fixture)
+from support.store_reading import ROWS, SO
 
 
 @pytest.fixture
-def db(reading_db):  # noqa: F811
+def db(reading_db):
     database = store.open_db(reading_db)
     yield database
     database.close()

@@ -16,14 +16,7 @@ import pytest
 
 from dumon.collecting.scan import run_scan
 from dumon.desk import Desk
-from support.faultserver import (  # noqa: F401
-    FAULTS,
-    Blackhole,
-    FaultServer,
-    blackhole,
-    faults,
-    write_sources,
-)
+from support.faultserver import FAULTS, Blackhole, FaultServer, write_sources
 
 HEALTHY = 3
 # What each fault must end as: failed with one of these kinds, or read ("ok") where the content

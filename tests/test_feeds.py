@@ -18,7 +18,6 @@ from dumon.models import FetchPolicy, Source
 from dumon.urls import is_http_url
 from dumon.vntime import VN_TZ
 from support.cleantext import encode_windows_1258
-from support.loopback import loopback, make_loopback  # noqa: F401 (fixtures)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 SOURCE = Source(
@@ -151,7 +150,7 @@ def test_html_page_instead_of_a_feed_is_reported():
     assert "không phải RSS/Atom/JSON Feed" in parsed.problem
 
 
-def test_external_entities_are_never_resolved(tmp_path, loopback):  # noqa: F811
+def test_external_entities_are_never_resolved(tmp_path, loopback):
     secret = tmp_path / "secret.txt"
     secret.write_text("BÍ MẬT")
     loopback.route("/dtd", body="<!ENTITY x 'lộ'>")
@@ -244,7 +243,7 @@ def fetch_and_parse(url: str):
     )
 
 
-def test_gzipped_feed_served_over_http(loopback):  # noqa: F811
+def test_gzipped_feed_served_over_http(loopback):
     loopback.route(
         "/rss/giao-duc.rss",
         body=fixture("rss20.xml"),
@@ -259,13 +258,13 @@ def test_gzipped_feed_served_over_http(loopback):  # noqa: F811
     assert parsed.articles[0].title.startswith("Sở GD&ĐT")
 
 
-def test_windows_1258_feed_without_charset_served_over_http(loopback):  # noqa: F811
+def test_windows_1258_feed_without_charset_served_over_http(loopback):
     loopback.route("/rss", body=encode_windows_1258(rss(VIETNAMESE)), content_type="text/xml")
     parsed = fetch_and_parse(loopback.url("/rss"))
     assert titles(parsed) == [VIETNAMESE]
 
 
-def test_redirected_feed_resolves_links_against_the_final_url(make_loopback):  # noqa: F811
+def test_redirected_feed_resolves_links_against_the_final_url(make_loopback):
     server = make_loopback("127.0.0.2")
     server.route("/rss", status=301, headers={"Location": server.url("/moi/rss")})
     server.route(

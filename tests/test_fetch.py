@@ -16,8 +16,6 @@ import pytest
 from dumon.collecting.fetch import Fetcher, _retry_after, _transport_failure
 from dumon.models import FetchPolicy, FetchStatus
 from support.loopback import Reply
-from support.loopback import loopback as loopback_fixture  # noqa: F401
-from support.loopback import make_loopback as make_loopback_fixture  # noqa: F401
 
 FAST = FetchPolicy(
     timeout=2.0, connect_timeout=1.0, retries=2, backoff=0.01, max_retry_after=1.0, per_host=4

@@ -18,7 +18,7 @@ from dumon.models import SourceOutcome
 from dumon.settings import HealthSettings
 from dumon.storage import store
 from dumon.vntime import VN_TZ
-from support.faultserver import FaultServer, faults, write_sources  # noqa: F401
+from support.faultserver import write_sources
 
 NOW = datetime.now(VN_TZ)
 

@@ -27,7 +27,6 @@ from dumon.cli import app
 from dumon.desk import BUNDLED_ROOT
 from dumon.models import TITLE_MAX
 from support.faultserver import write_sources
-from support.loopback import Reply, loopback, make_loopback  # noqa: F401
 
 SCRIPT = 'Sở GD&ĐT Ninh Bình cảnh báo <script>alert("xss")</script> <img src=x onerror=alert(1)>'
 MARKUP = "Trường THPT chuyên Lương Văn Tụy [bold red]giả mạo[/bold red] **đậm** `mã` # tiêu đề"

@@ -12,8 +12,7 @@ from dumon.cli import app
 from dumon.errors import MailError
 from dumon.output.mail import mail_digest
 from dumon.settings import MailSettings
-from support.smtp import smtp_server  # noqa: F401
-from support.store import Doc, make_store  # noqa: F401
+from support.store import Doc
 
 HTML = "<p>&lt;script&gt;alert(1)&lt;/script&gt; Tin đầu</p>"
 TEXT = "<script>alert(1)</script> Tin đầu\n"

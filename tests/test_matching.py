@@ -11,14 +11,13 @@ from dumon.matching import Matcher, explain
 from dumon.textnorm import normalize, screen_form
 from dumon.vntime import VN_TZ
 from support.keywords import FIXTURE_KEYWORDS, write_keywords
-from support.keywords import fixture_matcher as fixture_matcher  # noqa: F401 (fixture)
 
 BEFORE = date(2025, 6, 30)
 AFTER = date(2025, 7, 1)
 
 
 @pytest.fixture
-def matcher(fixture_matcher):  # noqa: F811
+def matcher(fixture_matcher):
     return fixture_matcher
 
 

@@ -16,13 +16,13 @@ from dumon.output import report
 from dumon.render.report_html import report_html
 from dumon.storage import store
 from dumon.vntime import VN_TZ
-from support.store_reading import LHP, SO, reading_db  # noqa: F401  (fixture)
+from support.store_reading import LHP, SO
 
 BOM = b"\xef\xbb\xbf"
 
 
 @pytest.fixture
-def run(reading_db):  # noqa: F811
+def run(reading_db):
     runner = CliRunner()
     return lambda *args: runner.invoke(app, list(args), catch_exceptions=False)
 
@@ -98,7 +98,7 @@ class _Page(HTMLParser):
             self.by_id[self.current] += data
 
 
-def test_html_report_names_the_department_period_and_day_and_prints_on_a4(reading_db):  # noqa: F811
+def test_html_report_names_the_department_period_and_day_and_prints_on_a4(reading_db):
     db = store.open_db(reading_db)
     try:
         made = datetime(2026, 6, 15, 9, 30, tzinfo=VN_TZ)

@@ -15,8 +15,6 @@ from dumon.collecting.fetch import Fetcher
 from dumon.collecting.pages import decode_html, extract_body, parse_listing
 from dumon.models import FetchPolicy, Selectors, Source
 from dumon.vntime import VN_TZ
-from support.loopback import loopback as loopback_fixture  # noqa: F401
-from support.loopback import make_loopback as make_loopback_fixture  # noqa: F401
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 HTML = {"Content-Type": "text/html; charset=utf-8"}

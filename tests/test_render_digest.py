@@ -18,7 +18,7 @@ from dumon.render.digest_json import render_json
 from dumon.render.digest_markdown import md_escape, render_markdown
 from dumon.render.digest_terminal import print_digest
 from dumon.render.digest_text import render_text
-from support.store import Doc, make_store  # noqa: F401
+from support.store import Doc
 
 SO = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"
 HOSTILE = (

@@ -18,13 +18,13 @@ from dumon.render.report_view import print_report, report_json
 from dumon.storage import store
 from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
-from support.store_reading import LHP, SO, reading_db  # noqa: F401  (fixture)
+from support.store_reading import LHP, SO
 
 YEAR = report.school_year("2025-2026")
 
 
 @pytest.fixture
-def db(reading_db):  # noqa: F811
+def db(reading_db):
     database = store.open_db(reading_db)
     yield database
     database.close()

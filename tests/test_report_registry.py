@@ -14,7 +14,7 @@ from dumon.cli import app
 from dumon.matching.registry import load_registry
 from dumon.output import report
 from support.keywords import write_keywords
-from support.store import Doc, add_run, make_store  # noqa: F401  (fixture)
+from support.store import Doc, add_run
 
 SO_ND = "Sở Giáo dục và Đào tạo Nam Định"
 SO_NB = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"
@@ -69,7 +69,7 @@ DOCS = (
 
 
 @pytest.fixture
-def desk(make_store, isolated_home):  # noqa: F811
+def desk(make_store, isolated_home):
     write_keywords(isolated_home / "keywords", KEYWORDS)
     db = make_store(DOCS)
     return db, load_registry(isolated_home / "keywords")

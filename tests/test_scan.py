@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 from dumon.cli import app
 from dumon.collecting.scan import run_scan
 from dumon.desk import BUNDLED_ROOT, Desk
-from support.loopback import Reply, loopback, make_loopback  # noqa: F401
 
 # Old-style tone placement ("hoà", "thuỷ") must survive as written, in NFC.
 TITLE_OLD_STYLE = "Học sinh Giao Thuỷ hoà nhịp ngày hội đọc sách"

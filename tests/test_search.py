@@ -8,11 +8,11 @@ import pytest
 from dumon.errors import QueryError
 from dumon.output import search
 from dumon.storage import query, store
-from support.store_reading import LHP, reading_db  # noqa: F401  (fixture)
+from support.store_reading import LHP
 
 
 @pytest.fixture
-def db(reading_db):  # noqa: F811
+def db(reading_db):
     database = store.open_db(reading_db)
     yield database
     database.close()
@@ -226,7 +226,7 @@ def test_units_come_back_as_lists(db):
     assert hit.as_json()["units"] == [LHP]
 
 
-def test_an_older_database_is_migrated_before_reading(reading_db):  # noqa: F811
+def test_an_older_database_is_migrated_before_reading(reading_db):
     import sqlite3
 
     conn = sqlite3.connect(reading_db)  # back to the schema before the reading tables

@@ -8,7 +8,7 @@ import pytest
 
 from dumon.output import search
 from dumon.storage import migrations, query
-from support.store import Doc, make_store  # noqa: F401  (fixture)
+from support.store import Doc
 
 DOCS = (
     Doc("Phụ huynh phản ánh lạm thu đầu năm học", "Báo A", "2026-03-01 08:00"),
@@ -26,7 +26,7 @@ DOCS = (
 
 
 @pytest.fixture
-def db(make_store):  # noqa: F811
+def db(make_store):
     return make_store(DOCS)
 
 

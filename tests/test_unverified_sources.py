@@ -13,7 +13,7 @@ from dumon.output.digest import build_digest, resolve_window
 from dumon.render.digest_text import render_text
 from dumon.vntime import VN_TZ
 from support.faultserver import write_sources
-from support.store import add_source, make_store  # noqa: F401  (fixture)
+from support.store import add_source
 
 RECENT = datetime.now(VN_TZ).replace(hour=6, minute=30, second=0, microsecond=0)
 READ = {

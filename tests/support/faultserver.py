@@ -411,7 +411,7 @@ FAULTS: dict[str, str] = {
 }
 
 
-@pytest.fixture(name="faults")
+@pytest.fixture
 def faults() -> Iterator[FaultServer]:
     gzip_bomb()  # built before any timing starts
     server = FaultServer("127.0.0.3")
@@ -419,7 +419,7 @@ def faults() -> Iterator[FaultServer]:
     server.close()
 
 
-@pytest.fixture(name="blackhole")
+@pytest.fixture
 def blackhole() -> Iterator[Blackhole]:
     hole = Blackhole("127.0.0.4")
     yield hole
@@ -515,7 +515,7 @@ esac
 """
 
 
-@pytest.fixture(name="crontab")
+@pytest.fixture
 def crontab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A `crontab` program first on PATH keeping the table in a file; returns that file."""
     bin_dir = tmp_path / "bin"

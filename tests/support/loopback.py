@@ -22,11 +22,8 @@ reset the connection instead of answering (`reset`; with `reset_after` bytes, mi
 A 200 reply carrying an ETag or Last-Modified is answered with 304 when the request's
 If-None-Match / If-Modified-Since matches it, like a real server.
 
-To import a fixture without ruff's F811 on the test parameter, alias it (the fixtures have
-explicit names); import `make_loopback` too whenever you import `loopback`, which uses it::
-
-    from support.loopback import loopback as loopback_fixture  # noqa: F401
-    from support.loopback import make_loopback as make_loopback_fixture  # noqa: F401
+The fixtures reach every test through `pytest_plugins` in `conftest.py`: a test names
+`loopback` or `make_loopback` as a parameter and imports nothing.
 """
 
 from __future__ import annotations
@@ -264,9 +261,7 @@ def _pieces(data: bytes, size: int) -> Iterator[bytes]:
         yield data[start : start + size]
 
 
-# Explicit names let a test module import a fixture under an alias (`import loopback as
-# loopback_fixture`) so that ruff sees no clash (F811) with the test's parameter.
-@pytest.fixture(name="make_loopback")
+@pytest.fixture
 def make_loopback() -> Iterator[Callable[..., LoopbackServer]]:
     """Start servers on demand (`make_loopback("127.0.0.2")`); all stopped at teardown."""
     servers: list[LoopbackServer] = []
@@ -281,7 +276,7 @@ def make_loopback() -> Iterator[Callable[..., LoopbackServer]]:
         server.close()
 
 
-@pytest.fixture(name="loopback")
+@pytest.fixture
 def loopback(make_loopback: Callable[..., LoopbackServer]) -> LoopbackServer:
     """One server on 127.0.0.1, empty until routes are added."""
     return make_loopback()
