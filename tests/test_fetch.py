@@ -13,7 +13,8 @@ from email.utils import formatdate
 import httpx
 import pytest
 
-from dumon.collecting.fetch import Fetcher, _retry_after, _transport_failure
+from dumon.collecting.fetch import Fetcher
+from dumon.collecting.http_failures import transport_failure, wait_from_retry_after
 from dumon.models import FetchPolicy, FetchStatus
 from support.loopback import Reply
 
@@ -220,10 +221,10 @@ def test_retry_after_is_capped_by_policy(loopback):
 
 def test_retry_after_http_date_is_understood():
     # HTTP dates have one-second resolution, so this is checked on the parsed delay.
-    assert 28 <= _retry_after(formatdate(time.time() + 30, usegmt=True)) <= 30
-    assert _retry_after("Sat, 01 Jan 2000 00:00:00 GMT") == 0.0  # in the past: no wait
-    assert _retry_after("120") == 120.0
-    assert _retry_after("ngày mai") is None
+    assert 28 <= wait_from_retry_after(formatdate(time.time() + 30, usegmt=True)) <= 30
+    assert wait_from_retry_after("Sat, 01 Jan 2000 00:00:00 GMT") == 0.0  # in the past: no wait
+    assert wait_from_retry_after("120") == 120.0
+    assert wait_from_retry_after("ngày mai") is None
 
 
 def test_slow_response_times_out(loopback):
@@ -285,7 +286,7 @@ def test_dns_failure_is_named():
     # Resolving a name here could leave the machine, so the resolver error is built by hand.
     exc = httpx.ConnectError("[Errno -2] Name or service not known")
     exc.__cause__ = socket.gaierror(-2, "Name or service not known")
-    failure = _transport_failure(exc)
+    failure = transport_failure(exc)
     assert failure.kind == "dns" and failure.message == "Không phân giải được tên miền"
 
 

@@ -1,7 +1,7 @@
 """Full-text search of past coverage: running the query (see `query`), filters, order,
 snippets, and what to suggest when nothing is found (see `suggest`).
 
-Newest first by default, bm25 on request (MEASURED.md: ranking a common word over a large
+Newest first by default, bm25 on request (docs/measured.md: ranking a common word over a large
 store takes seconds, so relevance falls back to newest above RANK_LIMIT matches). A query
 typed with diacritics finds accented text written that way; articles written without any
 diacritic are then searched accent-less and listed after them.

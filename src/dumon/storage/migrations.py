@@ -118,7 +118,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("run_id", "runs", "id")],
     )
     # Accent-sensitive tokens over the text as written, plus the application-folded copy for
-    # accent-less queries: FTS5 never folds đ (MEASURED.md).
+    # accent-less queries: FTS5 never folds đ (docs/measured.md).
     db.table("articles").enable_fts(
         ["title", "summary", "body", "folded"],
         create_triggers=True,

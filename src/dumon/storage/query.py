@@ -8,7 +8,7 @@ parentheses combine; a star makes a syllable a prefix (``tuyen*``).
 
 The user's query is rebuilt as an FTS5 expression made only of quoted strings, column
 filters and operators, so user text never reaches MATCH raw. Syllables typed without
-diacritics search the application-folded column (FTS5 never folds đ, MEASURED.md);
+diacritics search the application-folded column (FTS5 never folds đ, docs/measured.md);
 syllables typed with diacritics match as written, in either tone style (hoá/hóa) and i/y
 spelling (kĩ/kỹ). Accented words are not also sought accent-less in accented text: "lạm thu"
 would then find every "làm thủ tục"; accent-less articles are searched apart (``loose``).
