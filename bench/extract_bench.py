@@ -26,7 +26,8 @@ from collections.abc import Callable
 from bs4 import BeautifulSoup
 
 from corpus import corpus_root
-from dumon.collecting.pages import decode_html, extract_body, fallback_body, parse_listing
+from dumon.collecting.bodies import extract_body, fallback_body
+from dumon.collecting.pages import decode_html, parse_listing
 from dumon.models import Selectors, Source
 
 LISTINGS = {

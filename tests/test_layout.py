@@ -34,7 +34,7 @@ OWNERS = {
     ),
     "httpcore": ("dumon.collecting.fetch", "dumon.collecting.netguard"),
     "feedparser": ("dumon.collecting.feeds",),
-    "bs4": ("dumon.collecting.pages",),
+    "bs4": ("dumon.collecting.pages", "dumon.collecting.bodies"),
     "rapidfuzz": ("dumon.matching.index",),
     "sqlite_utils": ("dumon.storage",),
 }

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from dumon.collecting.bodies import extract_body
 from dumon.collecting.dates import parse_datetime
 from dumon.collecting.fetch import Fetcher
-from dumon.collecting.pages import decode_html, extract_body, parse_listing
+from dumon.collecting.pages import decode_html, parse_listing
 from dumon.models import FetchPolicy, Selectors, Source
 from dumon.vntime import VN_TZ
 

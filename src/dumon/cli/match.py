@@ -43,8 +43,9 @@ def _read_page(url: str) -> tuple[str, str]:
     import re
     from urllib.parse import urlsplit
 
+    from dumon.collecting.bodies import extract_body
     from dumon.collecting.fetch import Fetcher
-    from dumon.collecting.pages import decode_html, extract_body
+    from dumon.collecting.pages import decode_html
     from dumon.models import FetchPolicy
 
     async def get():

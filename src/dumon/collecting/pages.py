@@ -1,12 +1,8 @@
-"""HTML pages: charset decoding, listing pages → articles, article pages → body text.
+"""HTML pages: charset decoding, the parsed tree and its text, listing pages → articles.
 
 Owns `decode_html` (header charset, meta charset, BOM, then detection; windows-1258 included),
-`parse_listing` (a source's CSS selectors over its listing page), `extract_body` (the main text
-of an article page, by selector or by a fallback heuristic). Dates are read by `dates.py`.
-
-The fallback of `extract_body` tries, in order: schema.org `articleBody`, the content classes of
-common Vietnamese CMSs, `<article>`/`<main>`, then the element holding the most paragraph text
-with the fewest links (text density). bench/extract_bench.py measures it.
+`parse_listing` (a source's CSS selectors over its listing page) and the bounded tree walks
+both this module and `bodies` (the text of an article page) use. Dates are read by `dates.py`.
 """
 
 from __future__ import annotations
@@ -59,7 +55,7 @@ def _header(headers: dict[str, str], name: str) -> str | None:
 # --- text of an element -------------------------------------------------------------------------
 
 _BLOCK = BLOCK_TAGS
-_SKIP = frozenset(
+SKIP_TAGS = frozenset(
     [
         "script",
         "style",
@@ -79,7 +75,7 @@ _SKIP = frozenset(
         "canvas",
     ]
 )
-_NOT_TEXT = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
+NOT_TEXT = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
 _SPACE = re.compile(r"\s+")
 
 
@@ -99,10 +95,10 @@ def _pieces(node: Tag) -> Iterator[str]:
         if child is None:
             stack.pop()
         elif isinstance(child, NavigableString):
-            if not isinstance(child, _NOT_TEXT):
+            if not isinstance(child, NOT_TEXT):
                 # Line breaks in the HTML source are layout; only block elements end a paragraph.
                 yield _SPACE.sub(" ", str(child))
-        elif isinstance(child, Tag) and child.name not in _SKIP:
+        elif isinstance(child, Tag) and child.name not in SKIP_TAGS:
             if child.name in _BLOCK:
                 yield "\n"
                 stack.append("\n")
@@ -146,7 +142,7 @@ crafted one nested 100,000 levels deep would make every search of a subtree cost
 page (listing items inside listing items: minutes of CPU)."""
 
 
-def _soup(content: bytes, headers: dict[str, str]) -> BeautifulSoup:
+def parse_html(content: bytes, headers: dict[str, str]) -> BeautifulSoup:
     """The parsed page, without what lies deeper than MAX_DEPTH."""
     soup = BeautifulSoup(decode_html(content, headers), _PARSER)
     stack: list[tuple[Tag, int]] = [(soup, 0)]
@@ -203,7 +199,7 @@ def parse_listing(
             problem="Nguồn kiểu html chưa khai báo selectors (item, link…) trong sources.yaml",
             kind="html",
         )
-    soup = _soup(content, headers)
+    soup = parse_html(content, headers)
     base = _document_base(soup, base_url)
     try:
         items = soup.select(selectors.item)
@@ -266,7 +262,7 @@ def _document_base(soup: BeautifulSoup, base_url: str) -> str:
 _SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?(?:([.#])([A-Za-z_][\w-]*))?$")
 
 
-def _select_one(item: Tag, selector: str | None, *, limit: int | None = None) -> Tag | None:
+def select_one(item: Tag, selector: str | None, *, limit: int | None = None) -> Tag | None:
     """`item.select_one(selector)`, with `tag`, `.class`, `#id`, `tag.class` done by a plain
     walk, which is ~10× faster than soupsieve on a full article page; `limit` bounds how
     many elements that walk looks at."""
@@ -292,7 +288,7 @@ def _select_one(item: Tag, selector: str | None, *, limit: int | None = None) ->
 
 def _listing_item(item: Tag, selectors, source: Source, base: str) -> Article | None:
     def select(selector: str | None) -> Tag | None:
-        return _select_one(item, selector, limit=_ITEM_ELEMENTS)
+        return select_one(item, selector, limit=_ITEM_ELEMENTS)
 
     link = select(selectors.link) if selectors.link else None
     if link is None and item.name == "a":
@@ -337,137 +333,3 @@ def _listing_item(item: Tag, selectors, source: Source, base: str) -> Article | 
         source=source.name,
         original_url=href if href != url else None,
     )
-
-
-# --- article bodies -----------------------------------------------------------------------------
-
-# Content containers of common Vietnamese CMSs (Dân trí, VnExpress, Tuổi Trẻ, Thanh Niên,
-# VietNamNet, Báo Mới, provincial papers on the same platforms, WordPress).
-_BODY_CONTAINERS = (
-    "itemprop=articleBody",
-    ".singular-content",
-    ".dt-news__content",
-    ".fck_detail",
-    ".detail__content",
-    ".detail-content",
-    ".detail-cmain",
-    ".detail__cmain-main",
-    ".content-detail",
-    ".article-content",
-    ".article__body",
-    ".maincontent",
-    ".main-content-detail",
-    ".entry-content",
-    ".post-content",
-    "#content_detail",
-    "#divNewsContent",
-)
-_MIN_BODY_CHARS = 200
-_MIN_PARAGRAPH_CHARS = 25
-
-
-def extract_body(
-    content: bytes, headers: dict[str, str], *, url: str, selector: str | None = None
-) -> str:
-    """The main text of an article page as plain NFC paragraphs ("" when none is found)."""
-    soup = _soup(content, headers)
-    if selector:
-        node = _select_one(soup, selector)
-        text = element_text(node) if node is not None else ""
-        if text:
-            return text
-        # A redesigned site: better the heuristic's text than none, but say so in the log.
-        log.info("%s: body selector %r found no text; using the fallback", url, selector)
-    return fallback_body(soup)
-
-
-def fallback_body(soup: BeautifulSoup, *, known_classes: bool = True) -> str:
-    """The article text without a per-site selector (known containers, then text density)."""
-    if known_classes:
-        for node in _known_containers(soup):
-            text = element_text(node)
-            if len(text) >= _MIN_BODY_CHARS:
-                return text
-        for name in ("article", "main"):
-            nodes = [n for n in soup.find_all(name) if isinstance(n, Tag)]
-            if len(nodes) == 1:
-                text = element_text(nodes[0])
-                if len(text) >= _MIN_BODY_CHARS:
-                    return _densest(nodes[0]) or text
-    body = soup.body if isinstance(soup.body, Tag) else soup
-    return _densest(body)
-
-
-def _known_containers(soup: BeautifulSoup) -> list[Tag]:
-    """The first element of each known content container, in priority order (one tree walk:
-    soupsieve's select_one costs ~8 ms per selector on a 120 kB page, the walk ~3 ms total)."""
-    wanted = {key: rank for rank, key in enumerate(_BODY_CONTAINERS)}
-    found: dict[int, Tag] = {}
-    for node in soup.find_all(True):
-        keys = [f".{c}" for c in node.get_attribute_list("class") if c]
-        if node.get("id"):
-            keys.append(f"#{node.get('id')}")
-        if node.get("itemprop") == "articleBody":
-            keys.append("itemprop=articleBody")
-        for key in keys:
-            rank = wanted.get(key)
-            if rank is not None and rank not in found:
-                found[rank] = node
-    return [found[rank] for rank in sorted(found)]
-
-
-_PARAGRAPHS = frozenset({"p", "h2", "h3", "blockquote", "li", "td", "div"})
-_WRAPPERS = frozenset({"div", "td", "li"})  # paragraphs only when they hold no p or div
-
-
-def _densest(root: Tag) -> str:
-    """The text of the element holding the most paragraph text with the fewest links.
-
-    One walk, children before parents, adds up each element's text length, its text inside
-    links and whether it holds a p or div, so no subtree is read twice (measuring each
-    paragraph on its own cost its depth times the page on crafted nesting)."""
-    scores: dict[int, float] = {}
-    nodes: dict[int, Tag] = {}
-    # Per open element: [tag, its children left, text length, linked length, holds p/div].
-    stack: list[list] = [[root, iter(root.contents), 0, 0, False]]
-    while stack:
-        frame = stack[-1]
-        child = next(frame[1], None)
-        if isinstance(child, NavigableString):
-            if not isinstance(child, _NOT_TEXT):
-                words = len(" ".join(child.split()))
-                frame[2] += words + 1 if words else 0
-            continue
-        if isinstance(child, Tag):
-            if child.name not in _SKIP:
-                stack.append([child, iter(child.contents), 0, 0, False])
-            continue
-        if child is not None:
-            continue
-        tag, _, text, linked, holds_block = stack.pop()
-        if not stack:
-            break
-        name = tag.name
-        if (
-            name in _PARAGRAPHS
-            and not (name in _WRAPPERS and holds_block)
-            and text >= _MIN_PARAGRAPH_CHARS
-        ):
-            weight = text * (1.0 - min(1.0, linked / max(1, text)))
-            parent = tag.parent
-            share = 1.0
-            for _level in range(3):
-                if weight <= 0 or not isinstance(parent, Tag):
-                    break
-                key = id(parent)
-                nodes[key] = parent
-                scores[key] = scores.get(key, 0.0) + weight * share
-                parent = parent.parent
-                share /= 2
-        outer = stack[-1]
-        outer[2] += text
-        outer[3] += text if name == "a" else linked
-        outer[4] = outer[4] or holds_block or name in ("p", "div")
-    if not scores:
-        return ""
-    return element_text(nodes[max(scores, key=lambda k: scores[k])])

@@ -133,7 +133,7 @@ def parse_source(
 def extract_page(content: bytes, headers: dict[str, str], url: str, selector: str | None) -> str:
     """The body text of one fetched article page, "" when none is found (runs in a worker:
     one page per job, so a worker holds one parsed page at a time)."""
-    from dumon.collecting.pages import extract_body
+    from dumon.collecting.bodies import extract_body
 
     try:
         return extract_body(content, headers, url=url, selector=selector)
