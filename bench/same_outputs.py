@@ -6,7 +6,8 @@ must change none of it.
 
 `record` writes, into DIR (outside the repository: it holds corpus text):
 - ``match.jsonl.gz``: `dumon match --jsonl` on every article of the corpus files;
-- ``quality.txt``: the quality gate's figures, misses and false alarms on the dev labels;
+- ``quality.txt``: the quality gate's figures, misses and false alarms on the dev labels (the
+  gate imports dumon: run this script with the Python of the dumon being recorded);
 - ``digest-DAY.json``: `dumon digest --format json` of each reference morning, on a desk that
   imported those mornings (the generation time is blanked, it is the only clock-bound field);
 - ``search.json``: `dumon search --json` for a fixed list of queries on that desk.
