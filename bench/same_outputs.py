@@ -27,19 +27,11 @@ import tempfile
 from pathlib import Path
 
 from corpus import corpus_root
+from search_bench import ADJACENCY_QUERIES
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MORNINGS = REPO.parent / "shared" / "mornings" / "dev"
-SEARCHES = (
-    "lạm thu",
-    "Ninh Bình",
-    "Nam Dinh",
-    "hoc phi",
-    "tuyen sinh lop 10",
-    "bao luc hoc duong",
-    "giáo viên",
-    '"Tô Hiến Thành"',
-)
+SEARCHES = (*ADJACENCY_QUERIES, '"Tô Hiến Thành"')  # the office's queries, and a name
 OUTLETS = {"vnexpress.net": "VnExpress", "thanhnien.vn": "Thanh Niên", "tuoitre.vn": "Tuổi Trẻ"}
 
 

@@ -6,18 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from support.datasette import ARRAY, COLUMN
 from support.store import Doc
 
-COLUMN = (
-    "select {col} as value, count(*) as count from (select * from {table} {where}) "
-    "where {col} is not null group by {col} order by count desc, value limit 31"
-)
-ARRAY = (
-    "with inner as (select * from {table} {where}), deduped_array_items as (select distinct "
-    "j.value, inner.* from json_each([inner].{col}) j join inner) select value as value, "
-    "count(*) as count from deduped_array_items group by value order by count(*) desc, value "
-    "limit 31"
-)
 README_FACETS = (
     (COLUMN, "articles", "outlet", ""),
     (COLUMN, "articles", "edu", ""),
