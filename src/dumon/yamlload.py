@@ -94,10 +94,12 @@ class _Unreadable(Exception):
 
 # libyaml's parser when PyYAML was built with it: ten times faster, same nodes and marks.
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SCALARS = {
+# The constructors that can fail on what a person writes. Text and null cannot (`!!str [1]`
+# is a MarkedYAMLError with its line), and are most values: they stay unwrapped.
+_FALLIBLE = {
     tag: build
     for tag, build in yaml.SafeLoader.yaml_constructors.items()
-    if tag not in (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+    if tag is not None and tag.rpartition(":")[2] not in ("map", "seq", "str", "null")
 }
 
 
@@ -160,7 +162,7 @@ def _make_loader(path: Path, lines: LineMap) -> type[yaml.SafeLoader]:
 
     _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
-    for tag, build in _SCALARS.items():
+    for tag, build in _FALLIBLE.items():
         _Loader.add_constructor(tag, _guarded(build))
     _Loader.add_constructor(None, construct_unknown)
     return _Loader
