@@ -8,14 +8,14 @@ needs; the checks every reader makes are here, worded once.
 
 Absent keys: the optional readers (``text``, ``choice``, ``sequence``) give None or an empty
 list for a key that is missing or written empty (``valid_until:``, ``valid_until: null``);
-``required`` and ``require`` are for keys that must be there.
+``required``, ``one_of`` and ``require`` are for keys that must be there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any
 
 from dumon.errors import ConfigError
 from dumon.yamlload import LineMap
@@ -56,7 +56,8 @@ class Checker:
         it was written, for the line when it is not a mapping at all.
         """
         if not isinstance(value, dict):
-            line = self.lines.of(value) if parent is None else self.line(parent, key or what)
+            where = what if key is None else key
+            line = self.lines.of(value) if parent is None else self.line(parent, where)
             raise ConfigError(
                 self.path,
                 line,
@@ -161,58 +162,32 @@ class Checker:
             )
         return value
 
-    def number(
-        self, mapping: dict[Any, Any], key: str, low: float, *, low_allowed: bool
-    ) -> int | float:
-        """``mapping[key]`` as a number above ``low`` (or equal to it when ``low_allowed``)."""
+    def number(self, mapping: dict[Any, Any], key: str, *, zero: bool = False) -> int | float:
+        """``mapping[key]`` as a positive number, or 0 too when ``zero`` (no retry, no wait)."""
         value = mapping.get(key)
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not (value > low or (low_allowed and value == low))
+            or value < 0
+            or (value == 0 and not zero)
         ):
-            if low_allowed:
-                fix = f"ghi một số từ {low:g} trở lên"
-            else:
-                fix = "ghi một số dương" if low == 0 else f"ghi một số lớn hơn {low:g}"
+            fix = "ghi một số từ 0 trở lên" if zero else "ghi một số dương"
             raise self.fail(mapping, key, f"giá trị '{value}' của {key} không hợp lệ", fix)
         return value
 
-    @overload
     def choice(
-        self,
-        mapping: dict[Any, Any],
-        key: str,
-        allowed: Iterable[str],
-        *,
-        fix: str | None = None,
-        required: Literal[True],
-    ) -> str: ...
-
-    @overload
-    def choice(
-        self,
-        mapping: dict[Any, Any],
-        key: str,
-        allowed: Iterable[str],
-        *,
-        fix: str | None = None,
-        required: bool = False,
-    ) -> str | None: ...
-
-    def choice(
-        self,
-        mapping: dict[Any, Any],
-        key: str,
-        allowed: Iterable[str],
-        *,
-        fix: str | None = None,
-        required: bool = False,
+        self, mapping: dict[Any, Any], key: str, allowed: Iterable[str], *, fix: str | None = None
     ) -> str | None:
-        """``mapping[key]``, one of ``allowed``; None when absent and not ``required``."""
-        value = mapping.get(key)
-        if value is None and not required:
+        """``mapping[key]``, one of ``allowed``; None when absent or written empty."""
+        if mapping.get(key) is None:
             return None
+        return self.one_of(mapping, key, allowed, fix=fix)
+
+    def one_of(
+        self, mapping: dict[Any, Any], key: str, allowed: Iterable[str], *, fix: str | None = None
+    ) -> str:
+        """``mapping[key]``, one of ``allowed``, which must be written."""
+        value = mapping.get(key)
         allowed = tuple(allowed)
         if not isinstance(value, str) or value not in allowed:
             raise self.fail(

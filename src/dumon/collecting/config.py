@@ -108,7 +108,7 @@ def _load_policy(check: Checker, fields: dict[str, Any]) -> FetchPolicy:
         elif expected == "str":
             values[key] = check.required(fields, key)
         else:
-            value = check.number(fields, key, 0, low_allowed=key in ZERO_ALLOWED)
+            value = check.number(fields, key, zero=key in ZERO_ALLOWED)
             values[key] = int(value) if expected == "int" else value
     return FetchPolicy(**values)
 
@@ -126,8 +126,8 @@ def _load_source(check: Checker, entries: list[Any], index: int) -> Source:
     url = check.required(fields, "url", fix=_URL_FIX)
     if not is_http_url(url):
         raise check.fail(fields, "url", f"địa chỉ '{url}' không hợp lệ", _URL_FIX)
-    kind = check.choice(fields, "kind", KINDS, fix="dùng `rss` hoặc `html`", required=True)
-    tier = check.choice(fields, "tier", TIERS, required=True)
+    kind = check.one_of(fields, "kind", KINDS, fix="dùng `rss` hoặc `html`")
+    tier = check.one_of(fields, "tier", TIERS)
     fetch_body, verified = check.flag(fields, "fetch_body"), check.flag(fields, "verified")
     enabled = check.flag(fields, "enabled", True)
     selectors = None
