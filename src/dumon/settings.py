@@ -138,13 +138,15 @@ def _load_tiers(check: _Checker, top: dict) -> dict[str, str]:
 
 def _load_mail(check: _Checker, fields: dict) -> MailSettings:
     check.require(fields, ("host", "from", "recipients"), "mục mail")
-    security = check.choice(
-        fields,
-        "security",
-        SECURITY_MODES,
-        fix="dùng starttls (cổng 587), ssl (cổng 465) hoặc none (chỉ trong mạng nội bộ)",
+    security = (
+        check.choice(
+            fields,
+            "security",
+            SECURITY_MODES,
+            fix="dùng starttls (cổng 587), ssl (cổng 465) hoặc none (chỉ trong mạng nội bộ)",
+        )
+        or "starttls"
     )
-    security = security or "starttls"
     default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
     raw = fields["recipients"]
     recipients = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []

@@ -65,7 +65,7 @@ class Unit:
     valid_until: date | None = None
     generic: bool = False
     old_names: tuple[OldName, ...] = ()
-    region: str | None = None
+    region: str | None = None  # the office's label (a former province); dumon reads nothing from it
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class Place:
     valid_from: date | None = None
     valid_until: date | None = None
     ambiguous: bool = False
-    region: str | None = None
+    region: str | None = None  # the office's label (a former province); dumon reads nothing from it
 
 
 @dataclass(frozen=True)
