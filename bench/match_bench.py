@@ -41,7 +41,8 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from dumon.matching import Matcher
-from dumon.matching.keywords import build_terms, load_keywords
+from dumon.matching.expand import build_terms
+from dumon.matching.keywords import load_keywords
 
 REPO = Path(__file__).resolve().parents[1]
 

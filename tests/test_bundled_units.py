@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from dumon.matching import Matcher
-from dumon.matching.keywords import lint_keywords, load_keywords
+from dumon.matching.keywords import load_keywords
+from dumon.matching.lint import lint_keywords
 
 BUNDLED = Path(__file__).resolve().parents[1] / "keywords"
 AFTER = date(2025, 10, 1)

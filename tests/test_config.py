@@ -70,6 +70,7 @@ def test_bundled_sources_file_is_valid():
         (("  timeout: 5", "  timeout: !giay 5"), 2, ["timeout", "!giay"]),
         (("  timeout: 5", "  timeout: !!int năm"), 2, ["timeout", "năm"]),
         (("outlet: Báo A", "outlet: !!timestamp 2025-02-30"), 8, ["outlet"]),
+        (("outlet: Báo A", "outlt: Báo A"), 8, ["outlt", "có lẽ là 'outlet'"]),
     ],
 )
 def test_mistakes_name_file_line_and_fix(tmp_path, mutation, line, words):
@@ -91,6 +92,12 @@ def test_html_source_without_selectors_is_rejected(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_sources(write(tmp_path, text))
     assert "selectors" in info.value.message and info.value.line == 10
+
+
+def test_an_empty_sources_list_is_named(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_sources(write(tmp_path, "defaults:\n  timeout: 5\nsources:\n"))
+    assert info.value.line == 3 and "sources để trống" in info.value.message
 
 
 def test_broken_yaml_reports_its_line(tmp_path):

@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from dumon.errors import ConfigError
-from dumon.matching.keywords import expand, lint_keywords, load_keywords
+from dumon.matching.expand import expand
+from dumon.matching.keywords import load_keywords
+from dumon.matching.lint import lint_keywords
 from dumon.yamlload import load_yaml_with_lines
 from support.keywords import FIXTURE_KEYWORDS, write_keywords
 
@@ -180,7 +182,7 @@ BAD_FOLDERS = {
             kind: so
         """,
         2,
-        "thiếu 'name'",
+        "thiếu khóa 'name'",
     ),
     "a subject without a role": (
         """
@@ -234,6 +236,26 @@ BAD_FOLDERS = {
         5,
         "headline",
     ),
+    "a value YAML cannot read": (
+        """
+        units:
+          - key: so
+            name: "Sở GDĐT Nam Định"
+            generic: !!bool có
+        """,
+        4,
+        "generic",
+    ),
+    "a region label written as a name": (
+        """
+        units:
+          - key: so
+            name: "Sở GDĐT Nam Định"
+            region: Nam Định cũ
+        """,
+        4,
+        "region 'Nam Định cũ'",
+    ),
     "broken YAML": (
         """
         units:
@@ -259,6 +281,21 @@ def test_mistakes_name_the_file_the_line_and_the_fix(tmp_path, case):
         assert error.line == line
     assert words in error.message
     assert "Cách sửa:" in error.message
+
+
+def test_a_new_region_label_needs_no_change_to_dumon(tmp_path):
+    folder = write_keywords(
+        tmp_path / "kw",
+        {
+            "units/so.yaml": """
+            units:
+              - key: so
+                name: "Sở GDĐT Nam Định"
+                region: ex-thai-binh
+            """
+        },
+    )
+    assert [u.region for u in load_keywords(folder).units] == ["ex-thai-binh"]
 
 
 def test_the_same_key_twice_in_the_folder_is_an_error(tmp_path):

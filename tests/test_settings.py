@@ -75,6 +75,8 @@ def test_a_password_in_the_file_is_refused_with_the_fix(tmp_path):
         ("timezone: Europe/Paris\n", 1, "múi giờ"),
         ("health:\n  silent_after_days: 0\n", 2, "silent_after_days"),
         ("department: [\n", 2, "YAML"),
+        ("digest_hour: !!int bảy\n", 1, "giá trị 'bảy' của digest_hour không đọc được"),
+        ("mail:\n  hots: mail.example.vn\n", 2, "có lẽ là 'host'"),
     ],
 )
 def test_mistakes_name_the_line_and_the_problem(tmp_path, text, line, words):

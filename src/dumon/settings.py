@@ -1,7 +1,7 @@
 """The desk's optional ``settings.yaml``: department name, digest hour, mail and source health.
 
-Loaded with ``yamlload`` (lines kept, duplicate keys refused) into frozen dataclasses; a
-missing file means the defaults. Every mistake is a
+Loaded with ``yamlload`` (lines kept, duplicate keys refused) and read with ``yamlcheck``
+into frozen dataclasses; a missing file means the defaults. Every mistake is a
 ConfigError naming the file, the line and the fix. Mail credentials are read only from
 environment variables whose *names* the file gives, so no password ever sits in a desk that
 may be copied, shared or committed.
@@ -9,12 +9,14 @@ may be copied, shared or committed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dumon.errors import ConfigError
-from dumon.yamlload import LineMap, load_yaml_with_lines
+from dumon.yamlcheck import Checker
+from dumon.yamlload import load_yaml_with_lines
 
 DEFAULT_DEPARTMENT = "Sở Giáo dục và Đào tạo tỉnh Ninh Bình"
 DEFAULT_PARENT_AGENCY = "UBND tỉnh Ninh Bình"  # the line above the department (NĐ 30/2020)
@@ -95,7 +97,7 @@ def load_settings(path: Path) -> Settings:
     values: dict[str, Any] = {"path": path}
     for key in ("department", "parent_agency", "place"):
         if key in top:
-            values[key] = check.text(top, key)
+            values[key] = check.required(top, key)
     if "outlet_tiers" in top:
         values["outlet_tiers"] = _load_tiers(check, top)
     if "digest_hour" in top:
@@ -103,9 +105,9 @@ def load_settings(path: Path) -> Settings:
     if "national_limit" in top:
         values["national_limit"] = check.integer(top, "national_limit", 1, 200)
     if "timezone" in top and top["timezone"] not in ("Asia/Ho_Chi_Minh", "+07:00"):
-        raise ConfigError(
-            path,
-            lines.key(top, "timezone"),
+        raise check.fail(
+            top,
+            "timezone",
             f"múi giờ '{top['timezone']}' không được hỗ trợ",
             "xóa dòng timezone (dumon luôn dùng giờ Việt Nam, Asia/Ho_Chi_Minh)",
         )
@@ -121,19 +123,13 @@ def load_settings(path: Path) -> Settings:
 
 def _load_tiers(check: _Checker, top: dict) -> dict[str, str]:
     """``outlet_tiers``: the tier of outlets met only through imports (no source of ours)."""
-    tiers = top["outlet_tiers"]
-    if not isinstance(tiers, dict):
-        raise ConfigError(
-            check.path,
-            check.lines.key(top, "outlet_tiers"),
-            "outlet_tiers phải là một bảng tên báo → cấp",
-            "ví dụ `outlet_tiers: {vnexpress.net: central, baoninhbinh.org.vn: local}`",
-        )
+    example = "outlet_tiers: {vnexpress.net: central, baoninhbinh.org.vn: local}"
+    tiers = check.mapping(top["outlet_tiers"], "outlet_tiers", None, top, example=example)
     for outlet, tier in tiers.items():
         if tier not in TIERS:
-            raise ConfigError(
-                check.path,
-                check.lines.key(tiers, outlet),
+            raise check.fail(
+                tiers,
+                outlet,
                 f"cấp '{tier}' của báo '{outlet}' không hợp lệ",
                 f"dùng một trong {', '.join(TIERS)}",
             )
@@ -141,40 +137,36 @@ def _load_tiers(check: _Checker, top: dict) -> dict[str, str]:
 
 
 def _load_mail(check: _Checker, fields: dict) -> MailSettings:
-    path, lines = check.path, check.lines
-    for required in ("host", "from", "recipients"):
-        if required not in fields:
-            raise ConfigError(
-                path, lines.of(fields), f"mục mail thiếu khóa '{required}'", f"thêm `{required}: …`"
-            )
-    security = fields.get("security", "starttls")
-    if security not in SECURITY_MODES:
-        raise ConfigError(
-            path,
-            lines.key(fields, "security"),
-            f"security '{security}' không hợp lệ",
-            "dùng starttls (cổng 587), ssl (cổng 465) hoặc none (chỉ trong mạng nội bộ)",
+    check.require(fields, ("host", "from", "recipients"), "mục mail")
+    security = (
+        check.choice(
+            fields,
+            "security",
+            SECURITY_MODES,
+            fix="dùng starttls (cổng 587), ssl (cổng 465) hoặc none (chỉ trong mạng nội bộ)",
         )
+        or "starttls"
+    )
     default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
     raw = fields["recipients"]
     recipients = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
     if not recipients:
-        raise ConfigError(
-            path,
-            lines.key(fields, "recipients"),
+        raise check.fail(
+            fields,
+            "recipients",
             "recipients phải là một danh sách địa chỉ thư",
             "ghi `recipients: [lanhdao@example.vn, vanphong@example.vn]`",
         )
-    line = lines.key(fields, "recipients")
+    line = check.line(fields, "recipients")
     addresses = [
-        check.address(value, lines.item(raw, i) if isinstance(raw, list) else line)
+        check.address(value, check.line(raw, i) if isinstance(raw, list) else line)
         for i, value in enumerate(recipients)
     ]
     return MailSettings(
-        host=check.text(fields, "host"),
+        host=check.required(fields, "host"),
         port=check.integer(fields, "port", 1, 65535) if "port" in fields else default_port,
         security=security,
-        sender=check.address(fields["from"], lines.key(fields, "from")),
+        sender=check.address(fields["from"], check.line(fields, "from")),
         recipients=tuple(addresses),
         username_env=check.env_name(fields, "username_env"),
         password_env=check.env_name(fields, "password_env"),
@@ -182,60 +174,22 @@ def _load_mail(check: _Checker, fields: dict) -> MailSettings:
     )
 
 
-@dataclass(frozen=True)
-class _Checker:
-    """Validation of loaded values, each error naming the file and the line."""
+class _Checker(Checker):
+    """settings.yaml's own checks: no password in the file, mail addresses, variable names."""
 
-    path: Path
-    lines: LineMap
-
-    def mapping(self, value: Any, what: str, allowed: set[str], parent: Any = None) -> dict:
-        if not isinstance(value, dict):
-            line = self.lines.key(parent, what) if parent is not None else self.lines.of(value)
-            raise ConfigError(
-                self.path,
-                line,
-                f"{what} phải là một bảng khóa: giá trị",
-                "viết dạng `khóa: giá trị`",
+    def unknown_key(
+        self, mapping: dict[Any, Any], key: Any, what: str, allowed: Collection[str]
+    ) -> ConfigError:
+        if str(key).lower() in _SECRET_KEYS:
+            return self.fail(
+                mapping,
+                key,
+                f"không được ghi mật khẩu trong tệp (khóa '{key}')",
+                "xóa dòng này; đặt mật khẩu vào một biến môi trường, ví dụ "
+                "DUMON_SMTP_PASSWORD, và ghi `password_env: DUMON_SMTP_PASSWORD` "
+                "trong mục mail",
             )
-        for key in value:
-            line = self.lines.key(value, key)
-            if str(key).lower() in _SECRET_KEYS:
-                raise ConfigError(
-                    self.path,
-                    line,
-                    f"không được ghi mật khẩu trong tệp (khóa '{key}')",
-                    "xóa dòng này; đặt mật khẩu vào một biến môi trường, ví dụ "
-                    "DUMON_SMTP_PASSWORD, và ghi `password_env: DUMON_SMTP_PASSWORD` "
-                    "trong mục mail",
-                )
-            if key not in allowed:
-                raise ConfigError(
-                    self.path,
-                    line,
-                    f"khóa không hợp lệ '{key}' trong {what}",
-                    f"dùng một trong: {', '.join(sorted(allowed))}",
-                )
-        return value
-
-    def text(self, fields: dict, key: str) -> str:
-        value = fields[key]
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(
-                self.path, self.lines.key(fields, key), f"{key} để trống", f"ghi `{key}: <chữ>`"
-            )
-        return value.strip()
-
-    def integer(self, fields: dict, key: str, low: int, high: int) -> int:
-        value = fields[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ConfigError(
-                self.path,
-                self.lines.key(fields, key),
-                f"giá trị '{value}' của {key} không hợp lệ",
-                f"ghi một số nguyên từ {low} đến {high}",
-            )
-        return value
+        return super().unknown_key(mapping, key, what, allowed)
 
     def address(self, value: Any, line: int | None) -> str:
         text = value.strip() if isinstance(value, str) else ""
@@ -248,11 +202,11 @@ class _Checker:
     def env_name(self, fields: dict, key: str) -> str | None:
         if key not in fields:
             return None
-        value = self.text(fields, key)
+        value = self.required(fields, key)
         if not value.replace("_", "").isalnum() or not value.isascii() or value[0].isdigit():
-            raise ConfigError(
-                self.path,
-                self.lines.key(fields, key),
+            raise self.fail(
+                fields,
+                key,
                 f"'{value}' không phải tên biến môi trường",
                 f"ghi tên biến (chữ in hoa, số, dấu _), ví dụ `{key}: DUMON_SMTP_USER`",
             )

@@ -1,7 +1,8 @@
 """The records a compiled profile is made of: searched forms (``Term``) and exclusions.
 
-Kept apart from ``keywords.py`` (which reads, validates and expands the folder) so that a
-matcher read back from its cache does not import the loader, YAML and the expansion rules.
+Kept apart from ``matching/keywords.py`` and ``matching/expand.py`` (which read and expand the
+folder) so that a matcher read back from its cache does not import the loader, YAML and the
+expansion rules.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ class Term:
     role: str = ""
     severity: int = 0  # alerts: 1..3; signals: their weight 1..3
     name_start: int = 0  # units: where the name starts after the type words (fuzzy part)
-    region: str | None = None
     place_kind: str = ""
     first_word: str = ""
 

@@ -11,8 +11,10 @@ Usage::
     lines.key(entry, "name")    # line of the key ``name`` inside the mapping ``entry``
     lines.item(entries, 3)      # line of the fourth list item
 
-Lines are 1-based. Dates written ``YYYY-MM-DD`` load as ``datetime.date``; a date-like value
-that is not a real date (2025-02-30) stays a string so the caller can report it with its line.
+Lines are 1-based. Dates written ``YYYY-MM-DD`` load as ``datetime.date``. A value no
+constructor can build (a date that does not exist, ``!!int năm``, a tag of no known kind) is
+refused here with its line and the key that holds it, so readers only meet plain values.
+Reading the values is :mod:`dumon.yamlcheck`'s job.
 """
 
 from __future__ import annotations
@@ -55,15 +57,75 @@ def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+class _Unreadable(Exception):
+    """A node no constructor could build; the mapping holding it names its key."""
+
+    def __init__(self, node: yaml.Node, why: str) -> None:
+        super().__init__(why)
+        self.line = _line(node)
+        self.why = why  # tag | date | value
+        self.tag = node.tag
+        self.text = node.value if isinstance(node, yaml.ScalarNode) else "…"
+
+    def error(self, path: Path, key: Any) -> ConfigError:
+        """The ConfigError a reader sees; ``key`` None when the value is outside any mapping."""
+        of = "" if key is None else f" của {key}"
+        if self.why == "tag":
+            return ConfigError(
+                path,
+                self.line,
+                f"giá trị{of} có nhãn YAML lạ '{self.tag}'",
+                f"bỏ nhãn, ghi {key or 'khóa'}: <giá trị>",
+            )
+        if self.why == "date":
+            return ConfigError(
+                path,
+                self.line,
+                f"ngày '{self.text}'" + ("" if key is None else f" ở '{key}'") + " không hợp lệ",
+                "viết ngày có thật dạng YYYY-MM-DD, ví dụ 2025-07-01",
+            )
+        return ConfigError(
+            path,
+            self.line,
+            f"giá trị '{self.text}'{of} không đọc được",
+            f"bỏ nhãn YAML (!!…) và ghi lại {key or 'giá trị'}",
+        )
+
+
 # libyaml's parser when PyYAML was built with it: ten times faster, same nodes and marks.
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The constructors that can fail on what a person writes. Text and null cannot (`!!str [1]`
+# is a MarkedYAMLError with its line), and are most values: they stay unwrapped.
+_FALLIBLE = {
+    tag: build
+    for tag, build in yaml.SafeLoader.yaml_constructors.items()
+    if tag is not None and tag.rpartition(":")[2] not in ("map", "seq", "str", "null")
+}
+
+
+def _guarded(build: Any) -> Any:
+    """A constructor whose failures (``!!int năm``, ``!!bool có``, 2025-02-30) become
+    :class:`_Unreadable` with the node's line instead of a bare ValueError."""
+
+    def construct(loader: Any, node: yaml.Node) -> Any:
+        try:
+            return build(loader, node)
+        except ValueError:
+            timestamp = node.tag == "tag:yaml.org,2002:timestamp"
+            raise _Unreadable(node, "date" if timestamp else "value") from None
+        except (KeyError, TypeError, yaml.constructor.ConstructorError):
+            raise _Unreadable(node, "value") from None
+
+    return construct
 
 
 def _make_loader(path: Path, lines: LineMap) -> type[yaml.SafeLoader]:
     class _Loader(_BASE):  # type: ignore[misc, valid-type]
         pass
 
-    def construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
+    def construct_mapping(loader: Any, node: yaml.Node) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):  # `!!map x`
+            raise _Unreadable(node, "value")
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}
         parts: dict[Any, int] = {}
@@ -80,25 +142,29 @@ def _make_loader(path: Path, lines: LineMap) -> type[yaml.SafeLoader]:
                     f"khóa '{key}' lặp lại (đã có ở dòng {parts[key]})",
                     "xóa hoặc gộp một trong hai dòng",
                 )
-            result[key] = loader.construct_object(value_node, deep=True)
+            try:
+                result[key] = loader.construct_object(value_node, deep=True)
+            except _Unreadable as unreadable:
+                raise unreadable.error(path, key) from None
             parts[key] = _line(key_node)
         lines._record(result, _line(node), parts)
         return result
 
-    def construct_sequence(loader: Any, node: yaml.SequenceNode) -> list[Any]:
+    def construct_sequence(loader: Any, node: yaml.Node) -> list[Any]:
+        if not isinstance(node, yaml.SequenceNode):  # `!!seq x`
+            raise _Unreadable(node, "value")
         result = [loader.construct_object(child, deep=True) for child in node.value]
         lines._record(result, _line(node), {i: _line(c) for i, c in enumerate(node.value)})
         return result
 
-    def construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
-        try:
-            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-        except ValueError:
-            return str(node.value)
+    def construct_unknown(loader: Any, node: yaml.Node) -> Any:
+        raise _Unreadable(node, "tag")
 
     _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
-    _Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    for tag, build in _FALLIBLE.items():
+        _Loader.add_constructor(tag, _guarded(build))
+    _Loader.add_constructor(None, construct_unknown)
     return _Loader
 
 
@@ -131,6 +197,8 @@ def load_yaml_with_lines(path: Path | str) -> tuple[Any, LineMap]:
         ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, None, f"YAML không hợp lệ ({exc})", "sửa cú pháp YAML") from None
+    except _Unreadable as unreadable:  # a value outside any mapping (a list or a bare value)
+        raise unreadable.error(path, None) from None
     finally:
         loader.dispose()
     return data, lines

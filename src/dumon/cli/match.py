@@ -181,7 +181,9 @@ def register(app: typer.Typer) -> None:
     @keywords_app.command("check")
     def keywords_check(ctx: typer.Context, keywords: KeywordsOption = None) -> None:
         """Kiểm tra thư mục từ khóa. Mã thoát 2 khi có lỗi (tên tệp, dòng, cách sửa)."""
-        from dumon.matching.keywords import build_terms, lint_keywords, load_keywords
+        from dumon.matching.expand import build_terms
+        from dumon.matching.keywords import load_keywords
+        from dumon.matching.lint import lint_keywords
 
         folder = _keywords_dir(ctx, keywords)
         try:

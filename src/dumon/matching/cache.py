@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 FORMAT = 5  # the layout of the file; the code itself is hashed into the key
 # The modules outside this package that compiling a profile runs (this package is read whole).
-_COMPILER_MODULES = ("terms.py", "textnorm.py", "yamlload.py")
+_COMPILER_MODULES = ("terms.py", "textnorm.py", "yamlload.py", "yamlcheck.py")
 
 
 def cache_path(cache_dir: Path, folder: Path) -> Path:

@@ -36,9 +36,7 @@ class Matcher:
     @classmethod
     def compile(cls, profile: KeywordProfile) -> Matcher:
         """The matcher of a loaded profile."""
-        from dumon.matching.keywords import (
-            build_terms,  # not needed by a matcher read from its cache
-        )
+        from dumon.matching.expand import build_terms  # not needed by a matcher read from its cache
 
         book = RuleBook(
             severity={a.key: a.severity for a in profile.alerts},

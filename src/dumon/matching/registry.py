@@ -57,7 +57,6 @@ class RegistryUnit:
     key: str
     name: str
     kind: str
-    region: str | None
     valid_from: date | None
     valid_until: date | None
     stored_names: tuple[str, ...]  # names articles may be tagged with: current, old, aliases
@@ -159,7 +158,8 @@ def load_registry(folder: Path) -> Registry:
     """Units and theme names from a keywords folder; empty when it is missing or invalid."""
     if not folder.is_dir():
         return Registry()
-    from dumon.matching.keywords import load_keywords, unit_forms
+    from dumon.matching.expand import unit_forms
+    from dumon.matching.keywords import load_keywords
 
     try:
         profile = load_keywords(folder)
@@ -176,7 +176,6 @@ def load_registry(folder: Path) -> Registry:
                 key=unit.key,
                 name=unit.name,
                 kind=unit.kind,
-                region=unit.region,
                 valid_from=unit.valid_from,
                 valid_until=unit.valid_until,
                 stored_names=tuple(dict.fromkeys(written)),
