@@ -1,7 +1,6 @@
 """Commands ``dumon match`` and ``dumon keywords list|check``: try the matcher by hand.
 
-``match --jsonl``, the batch interface, runs in ``cli/batch.py``; the matcher is imported
-inside the commands.
+``match --jsonl`` runs the batch engine (``matching/batch.py``), as ``dumon-match`` does.
 """
 
 from __future__ import annotations
@@ -12,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dumon.cli import fail
-from dumon.cli.batch import load_matcher, parse_date, result_json, run_jsonl
 from dumon.errors import ConfigError, DumonError, QueryError
+from dumon.matching.batch import load_matcher, parse_date, result_json, run_jsonl
 
 if TYPE_CHECKING:
     from dumon.verdicts import MatchResult

@@ -154,8 +154,8 @@ class _LazyGroup(typer.core.TyperGroup):
         except (typer.Exit, typer.Abort, click.ClickException):
             raise
         except Exception as exc:
+            from dumon.boundary import to_user_error
             from dumon.cli import fail
-            from dumon.cli.boundary import to_user_error
 
             raise fail(to_user_error(exc, _desk_root(ctx), " ".join(sys.argv[1:]))) from None
 
