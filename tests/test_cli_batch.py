@@ -1,6 +1,6 @@
 """Matching JSON lines as a batch (``dumon-match``, and ``dumon match --jsonl`` through Typer):
 shared between processes, started without Typer, the compiled profile kept in the desk; and
-only the ``dumon`` commands used imported."""
+the ``dumon`` commands importing only what the command used needs."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 import dumon.matching.batch as engine
 from dumon.cli import app
-from dumon.cli.typer_app import COMMANDS
 from dumon.errors import CRASH_EXIT
 from support.keywords import FIXTURE_KEYWORDS
 
@@ -259,48 +258,18 @@ def test_the_installed_dumon_match_script_shows_its_help_in_vietnamese():
     assert "usage:" not in result.stdout and "options:" not in result.stdout
 
 
-# ----------------------------------------------------------------------------- lazy commands
+# ----------------------------------------------------------------------------- one app, light
 
 
-LOOK_UP = """
-import json, sys
-import typer, typer.main
-from dumon.cli.typer_app import _Registry
-command = _Registry().command(sys.argv[1])
-print(json.dumps(sorted(getattr(command, "commands", {}))))
-"""
-REGISTER_ALL = """
-import importlib, json
-import typer, typer.main
-from dumon.cli.typer_app import COMMAND_MODULES
-staging = typer.Typer()
-for name in COMMAND_MODULES:
-    importlib.import_module(name).register(staging)
-group = typer.main.get_group(staging)
-print(json.dumps({k: sorted(getattr(c, "commands", {})) for k, c in group.commands.items()}))
-"""
-
-
-def python(script, *args):
-    result = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60
-    )
+@pytest.mark.parametrize("args", [["--help"], ["db", "path"], ["doctor", "--help"]])
+def test_a_command_does_not_pay_for_the_others(tmp_path, args):
+    """Every command is built for each run; what they need is imported only by the one run."""
+    (tmp_path / "keywords").mkdir()  # a desk
+    result, imported = entry(tmp_path, "dumon", "--home", str(tmp_path), *args)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def test_each_command_built_alone_is_the_command_built_with_all_modules():
-    everything = python(REGISTER_ALL)
-    assert list(COMMANDS) == list(everything)  # help order, and no command left out
-    for name in COMMANDS:  # each in a fresh process: nothing loaded by an earlier lookup
-        assert python(LOOK_UP, name) == everything[name], name
-
-
-def test_a_command_imports_only_its_own_modules(tmp_path):
-    result, imported = entry(tmp_path, "dumon", "doctor", "--help")
-    assert result.returncode == 0 and "Kiểm tra thư mục làm việc" in result.stdout
-    assert {"dumon.cli.upkeep", "dumon.cli.core"} <= imported  # doctor, and the sources group
-    assert not imported & {"dumon.cli.match", "dumon.cli.digest", "dumon.cli.reading"}
+    heavy = {"rich", "httpx", "sqlite_utils", "bs4", "feedparser", "matplotlib", "docx"}
+    heavy |= {"dumon.matching", "dumon.collecting.scan", "dumon.output.digest", "dumon.storage"}
+    assert not imported & heavy
 
 
 @pytest.mark.parametrize("item_id", [7, 'bài "một" \\ </script>', None, 1.5, ["a", {"b": True}]])
