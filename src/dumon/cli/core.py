@@ -1,7 +1,5 @@
 """Commands of the scan side: init, scan, import, rematch."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

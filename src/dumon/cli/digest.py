@@ -1,7 +1,5 @@
 """The `dumon digest` command: build the digest of a window, render it, keep a copy, mail it."""
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import StrEnum

@@ -3,8 +3,6 @@
 ``match --jsonl`` runs the batch engine (``matching/batch.py``), as ``dumon-match`` does.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -189,7 +187,7 @@ def keywords_check(ctx: typer.Context, keywords: KeywordsOption = None) -> None:
 
 
 def _print_result(
-    result: MatchResult, fields: dict[str, str], *, as_json: bool, full: bool
+    result: "MatchResult", fields: dict[str, str], *, as_json: bool, full: bool
 ) -> None:
     if as_json:
         import json

@@ -1,7 +1,5 @@
 """Commands that read past coverage: search, report, export."""
 
-from __future__ import annotations
-
 import logging
 from pathlib import Path
 from typing import Annotated

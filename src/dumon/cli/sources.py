@@ -1,7 +1,5 @@
 """The ``dumon sources …`` group: list, check, health, enable, disable."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -6,9 +6,11 @@ here in help order, and each group (``sources``, ``keywords``, ``db``) is a sub-
 its name. A command module imports what a command needs inside that command, so a command does
 not pay for the others (Rich, the scan, the matcher). The group class, ``DumonGroup``, speaks
 Vietnamese and is the error boundary (``cli/vietnamese.py``).
-"""
 
-from __future__ import annotations
+Typer reads every command's signature at every start. The command modules therefore do not
+use ``from __future__ import annotations``: as strings, their annotations would be evaluated
+twice a start (by ``inspect`` and by ``get_type_hints``), about 30 ms of each command's start.
+"""
 
 from pathlib import Path
 from typing import Annotated

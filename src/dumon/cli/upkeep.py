@@ -1,7 +1,5 @@
 """Commands for running unattended: cron, doctor, and the ``dumon db …`` upkeep group."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
