@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import dumon.collecting.scan
+from dumon.boundary import storage_error
 from dumon.cli import app
-from dumon.cli.boundary import storage_error
 from dumon.errors import CRASH_EXIT, StorageError
 from dumon.runlog import run_logged
 from support.faultserver import write_sources

@@ -1,5 +1,6 @@
-"""`dumon match --jsonl` as a batch: shared between processes, started without Typer's parsing,
-the compiled profile kept in the desk, and only the commands used imported."""
+"""Matching JSON lines as a batch (``dumon-match``, and ``dumon match --jsonl`` through Typer):
+shared between processes, started without Typer, the compiled profile kept in the desk; and
+the ``dumon`` commands importing only what the command used needs."""
 
 from __future__ import annotations
 
@@ -16,9 +17,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import dumon.cli.batch as cli_batch
-from dumon.cli import _batch_options, app
-from dumon.cli.typer_app import COMMANDS
+import dumon.matching.batch as engine
+from dumon.cli import app
 from dumon.errors import CRASH_EXIT
 from support.keywords import FIXTURE_KEYWORDS
 
@@ -52,8 +52,8 @@ def write_lines(path: Path, count: int) -> Path:
 def test_lines_shared_between_forked_processes_come_out_in_input_order(tmp_path, monkeypatch, jobs):
     source = write_lines(tmp_path / "in.jsonl", 95)
     one = run("match", *KW, "--jobs", "1", "--jsonl", str(source))
-    monkeypatch.setattr(cli_batch, "_MIN_SHARE_BYTES", 100)  # fork even for a few lines
-    monkeypatch.setattr(cli_batch, "_BLOCK_BYTES", 1500)  # and in several blocks
+    monkeypatch.setattr(engine, "_MIN_SHARE_BYTES", 100)  # fork even for a few lines
+    monkeypatch.setattr(engine, "_BLOCK_BYTES", 1500)  # and in several blocks
     many = run("match", *KW, "--jobs", jobs, "--jsonl", str(source))
     assert one.exit_code == many.exit_code == 1
     assert many.stdout == one.stdout
@@ -81,8 +81,8 @@ def test_shared_input_is_read_as_the_line_by_line_reader_reads_it(
     source = tmp_path / "in.jsonl"
     source.write_bytes(encode(text))
     one = run("match", *KW, "--jobs", "1", "--jsonl", str(source))
-    monkeypatch.setattr(cli_batch, "_MIN_SHARE_BYTES", 100)
-    monkeypatch.setattr(cli_batch, "_BLOCK_BYTES", 1500)
+    monkeypatch.setattr(engine, "_MIN_SHARE_BYTES", 100)
+    monkeypatch.setattr(engine, "_BLOCK_BYTES", 1500)
     for args in (["--jsonl", str(source)], ["--jsonl", "-"]):
         two = run("match", *KW, "--jobs", "2", *args, input=source.read_bytes())
         assert two.exit_code == one.exit_code, case
@@ -94,9 +94,9 @@ def test_shared_input_is_read_as_the_line_by_line_reader_reads_it(
 
 def test_a_failing_matching_process_fails_the_run(tmp_path, monkeypatch):
     source = write_lines(tmp_path / "in.jsonl", 40)
-    monkeypatch.setattr(cli_batch, "_MIN_SHARE_BYTES", 100)
+    monkeypatch.setattr(engine, "_MIN_SHARE_BYTES", 100)
     parent = os.getpid()
-    real = cli_batch._match_lines
+    real = engine._match_lines
 
     def crash_in_children(chunk, matcher):
         if os.getpid() != parent:
@@ -104,7 +104,7 @@ def test_a_failing_matching_process_fails_the_run(tmp_path, monkeypatch):
         time.sleep(0.2)  # slow here, so the child is sure to take a share
         return real(chunk, matcher)
 
-    monkeypatch.setattr(cli_batch, "_match_lines", crash_in_children)
+    monkeypatch.setattr(engine, "_match_lines", crash_in_children)
     result = run("match", *KW, "--jobs", "2", "--jsonl", str(source))
     # A crash, not a partial answer: its own status, one line naming the log.
     assert result.exit_code == CRASH_EXIT
@@ -114,10 +114,10 @@ def test_a_failing_matching_process_fails_the_run(tmp_path, monkeypatch):
 def test_a_process_on_a_busy_cpu_leaves_shares_to_the_others(tmp_path, monkeypatch):
     source = write_lines(tmp_path / "in.jsonl", 95)
     one = run("match", *KW, "--jobs", "1", "--jsonl", str(source))
-    monkeypatch.setattr(cli_batch, "_MIN_SHARE_BYTES", 100)
+    monkeypatch.setattr(engine, "_MIN_SHARE_BYTES", 100)
     parent = os.getpid()
     takers = tmp_path / "takers.txt"
-    real = cli_batch._match_lines
+    real = engine._match_lines
 
     def parent_is_slow(chunk, matcher):
         with takers.open("a", encoding="utf-8") as note:
@@ -126,11 +126,11 @@ def test_a_process_on_a_busy_cpu_leaves_shares_to_the_others(tmp_path, monkeypat
             time.sleep(0.5)
         return real(chunk, matcher)
 
-    monkeypatch.setattr(cli_batch, "_match_lines", parent_is_slow)
+    monkeypatch.setattr(engine, "_match_lines", parent_is_slow)
     two = run("match", *KW, "--jobs", "2", "--jsonl", str(source))
     assert (two.exit_code, two.stdout) == (one.exit_code, one.stdout)  # same lines, in order
     taken = takers.read_text(encoding="utf-8").split()
-    assert len(taken) == 2 * cli_batch._SHARES_PER_PROCESS
+    assert len(taken) == 2 * engine._SHARES_PER_PROCESS
     assert taken.count("child") > taken.count("parent")
 
 
@@ -158,68 +158,26 @@ def test_keywords_outside_any_desk_still_match(tmp_path, monkeypatch):
 # ----------------------------------------------------------------------------- without Typer
 
 
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (
-            ["match", "--jsonl", "-"],
-            {"home": None, "verbose": 0, "jsonl": Path("-"), "keywords": None, "jobs": None},
-        ),
-        (
-            ["--home=/d", "-vv", "match", "--jobs", "2", "--keywords=k", "--jsonl", "a.jsonl"],
-            {"home": Path("/d"), "verbose": 2, "jsonl": Path("a.jsonl"), "keywords": Path("k"),
-             "jobs": 2},
-        ),
-        (
-            ["--verbose", "-v", "match", "--jsonl=x"],
-            {"home": None, "verbose": 2, "jsonl": Path("x"), "keywords": None, "jobs": None},
-        ),
-    ],
-)  # fmt: skip
-def test_the_plain_batch_command_line_is_recognised(args, expected):
-    assert _batch_options(args) == expected
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        [],
-        ["match"],
-        ["match", "--text", "x"],
-        ["match", "--jsonl", "x", "--explain"],
-        ["match", "--jsonl", "x", "--help"],
-        ["match", "--jsonl"],
-        ["match", "--jsonl", ""],
-        ["match", "--jsonl", "--jobs", "2"],
-        ["match", "--jsonl", "x", "--jobs", "0"],
-        ["match", "--jsonl", "x", "--jobs", "two"],
-        ["match", "--jsonl", "x", "--jsonl", "y"],
-        ["match", "--jsonl", "x", "-v"],
-        ["--home", "d", "--home", "e", "match", "--jsonl", "x"],
-        ["--help", "match", "--jsonl", "x"],
-        ["rematch", "--jsonl", "x"],
-        ["match", "--jsonl", "x", "extra"],
-    ],
-)
-def test_any_other_command_line_is_left_to_typer(args):
-    assert _batch_options(args) is None
-
-
-# The console script, in a fresh process that says at exit which modules it imported.
-RUN_MAIN = """
+# An entry point in a fresh process that says at exit which modules it imported.
+RUN_ENTRY = """
 import atexit, json, os, sys
 out = os.environ["MODULES_FILE"]
 atexit.register(lambda: open(out, "w", encoding="utf-8").write(json.dumps(sorted(sys.modules))))
-sys.argv = ["dumon", *sys.argv[1:]]
+if sys.argv[1] == "dumon-match":
+    from dumon.batch import main
+    sys.argv = sys.argv[1:]
+    sys.exit(main())
 from dumon.cli import main
+sys.argv = sys.argv[1:]
 main()
 """
 
 
-def dumon(tmp_path, *args, stdin=None, env=None):
+def entry(tmp_path, program, *args, stdin=None, env=None):
+    """Run ``program`` (``dumon`` or ``dumon-match``); its result and the modules it imported."""
     modules = tmp_path / "modules.json"
     result = subprocess.run(
-        [sys.executable, "-c", RUN_MAIN, *args],
+        [sys.executable, "-c", RUN_ENTRY, program, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -229,13 +187,10 @@ def dumon(tmp_path, *args, stdin=None, env=None):
     return result, set(json.loads(modules.read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize(
-    "case",
-    ["good", "bad lines", "no such file", "no desk", "bad jobs"],
-)
-def test_the_batch_path_answers_exactly_as_typer_does(tmp_path, case):
+@pytest.mark.parametrize("case", ["good", "bad lines", "no such file", "no desk"])
+def test_dumon_match_answers_exactly_as_dumon_match_jsonl_does(tmp_path, case):
     source = write_lines(tmp_path / "in.jsonl", 12)
-    args = ["match", *KW, "--jsonl", "-"]
+    args = [*KW, "--jsonl", "-"]
     stdin = "\n".join(
         json.dumps({"id": i, "title": t}, ensure_ascii=False) for i, t in enumerate(TITLES[:3])
     )
@@ -245,64 +200,76 @@ def test_the_batch_path_answers_exactly_as_typer_does(tmp_path, case):
     elif case == "no such file":
         args[-1] = str(tmp_path / "missing.jsonl")
     elif case == "no desk":
-        args = ["match", "--jsonl", str(source)]
+        args = ["--jsonl", str(source)]
         env = {"DUMON_HOME": str(tmp_path / "no-such-desk")}
-    elif case == "bad jobs":
-        args = [*args, "--jobs", "0"]
-    expected = CliRunner(env=env).invoke(app, args, input=stdin)
-    actual, imported = dumon(tmp_path, *args, stdin=stdin, env=env)
-    assert actual.returncode == expected.exit_code
+    expected = CliRunner(env=env).invoke(app, ["match", *args], input=stdin)
+    actual, imported = entry(tmp_path, "dumon-match", *args, stdin=stdin, env=env)
+    assert actual.returncode == expected.exit_code == {"good": 0, "bad lines": 1}.get(case, 2)
     assert actual.stdout == expected.stdout
     assert actual.stderr == expected.stderr
-    if case != "bad jobs":  # the batch path: no pydantic, no Rich, no other command
-        heavy = {"typer", "pydantic", "rich", "yaml", "dumon.cli.core", "dumon.cli.match"}
-        if case not in ("no such file", "no desk"):  # the profile comes from the cache
-            heavy.add("dumon.matching.keywords")
-        assert not imported & heavy
+    heavy = {"typer", "pydantic", "rich", "yaml", "dumon.cli", "logging"}
+    if case not in ("no such file", "no desk"):  # the profile comes from the cache
+        heavy.add("dumon.matching.keywords")
+    assert not imported & heavy
 
 
-# ----------------------------------------------------------------------------- lazy commands
+def test_dumon_match_takes_its_options_in_any_order(tmp_path):
+    shutil.copytree(FIXTURE_KEYWORDS, tmp_path / "keywords")
+    item = {"id": 1, "title": TITLES[0], "date": "2024-06-01"}
+    line = json.dumps(item, ensure_ascii=False) + "\n"
+    first, _ = entry(tmp_path, "dumon-match", "--home", str(tmp_path), "--jsonl", "-", stdin=line)
+    (cached,) = (tmp_path / ".dumon-cache").iterdir()
+    cached.write_text("not a cache\n", encoding="utf-8")
+    again, _ = entry(
+        tmp_path, "dumon-match", "-v", "--jsonl=-", "--jobs", "1", "--home", str(tmp_path),
+        stdin=line,
+    )  # fmt: skip
+    assert first.returncode == again.returncode == 0
+    assert again.stdout == first.stdout and json.loads(again.stdout)["units"]
+    assert "INFO" in again.stderr and "rebuilding it" in again.stderr  # -v: what the cache did
+    assert first.stderr == ""
 
 
-LOOK_UP = """
-import json, sys
-import typer, typer.main
-from dumon.cli.typer_app import _Registry
-command = _Registry().command(sys.argv[1])
-print(json.dumps(sorted(getattr(command, "commands", {}))))
-"""
-REGISTER_ALL = """
-import importlib, json
-import typer, typer.main
-from dumon.cli.typer_app import COMMAND_MODULES
-staging = typer.Typer()
-for name in COMMAND_MODULES:
-    importlib.import_module(name).register(staging)
-group = typer.main.get_group(staging)
-print(json.dumps({k: sorted(getattr(c, "commands", {})) for k, c in group.commands.items()}))
-"""
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--jsonl", "x", "--jobs", "0"], "Lỗi: Giá trị không hợp lệ cho '--jobs': '0' không"),
+        (["--jsonl", "x", "--jobs", "two"], "Lỗi: Giá trị không hợp lệ cho '--jobs': 'two'"),
+        ([], "Lỗi: Thiếu tùy chọn --jsonl."),
+        (["--jsonl"], "Lỗi: Tùy chọn --jsonl cần một giá trị."),
+        (["--jsonl", "x", "--explain"], "Lỗi: Không nhận ra: --explain."),
+        (["--jsonl", "x", "--job", "2"], "Lỗi: Không nhận ra: --job 2."),  # no abbreviations
+    ],
+)
+def test_dumon_match_usage_errors_are_vietnamese_with_exit_2(tmp_path, args, expected):
+    result, _ = entry(tmp_path, "dumon-match", *args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert expected in result.stderr
+    assert "Cách dùng: dumon-match" in result.stderr and "Xem hướng dẫn" in result.stderr
+    assert "usage:" not in result.stderr and "error:" not in result.stderr
 
 
-def python(script, *args):
-    result = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60
-    )
+def test_the_installed_dumon_match_script_shows_its_help_in_vietnamese():
+    script = Path(sys.executable).parent / "dumon-match"
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Cách dùng: dumon-match --jsonl TỆP")
+    assert "Tùy chọn:" in result.stdout and "--jobs N" in result.stdout
+    assert "usage:" not in result.stdout and "options:" not in result.stdout
+
+
+# ----------------------------------------------------------------------------- one app, light
+
+
+@pytest.mark.parametrize("args", [["--help"], ["db", "path"], ["doctor", "--help"]])
+def test_a_command_does_not_pay_for_the_others(tmp_path, args):
+    """Every command is built for each run; what they need is imported only by the one run."""
+    (tmp_path / "keywords").mkdir()  # a desk
+    result, imported = entry(tmp_path, "dumon", "--home", str(tmp_path), *args)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def test_each_command_built_alone_is_the_command_built_with_all_modules():
-    everything = python(REGISTER_ALL)
-    assert list(COMMANDS) == list(everything)  # help order, and no command left out
-    for name in COMMANDS:  # each in a fresh process: nothing loaded by an earlier lookup
-        assert python(LOOK_UP, name) == everything[name], name
-
-
-def test_a_command_imports_only_its_own_modules(tmp_path):
-    result, imported = dumon(tmp_path, "doctor", "--help")
-    assert result.returncode == 0 and "Kiểm tra thư mục làm việc" in result.stdout
-    assert {"dumon.cli.upkeep", "dumon.cli.core"} <= imported  # doctor, and the sources group
-    assert not imported & {"dumon.cli.match", "dumon.cli.digest", "dumon.cli.reading"}
+    heavy = {"rich", "httpx", "sqlite_utils", "bs4", "feedparser", "matplotlib", "docx"}
+    heavy |= {"dumon.matching", "dumon.collecting.scan", "dumon.output.digest", "dumon.storage"}
+    assert not imported & heavy
 
 
 @pytest.mark.parametrize("item_id", [7, 'bài "một" \\ </script>', None, 1.5, ["a", {"b": True}]])
@@ -326,8 +293,8 @@ def test_a_written_out_line_is_exactly_what_json_writes(item_id):
         rules=("x",),
     )
     compact = {"ensure_ascii": False, "separators": (",", ":")}
-    expected = json.dumps(cli_batch.result_json(result, item_id), **compact)
-    line = cli_batch._result_line(result, json.dumps(item_id, **compact))
+    expected = json.dumps(engine.result_json(result, item_id), **compact)
+    line = engine._result_line(result, json.dumps(item_id, **compact))
     assert line == expected + "\n"
     assert json.loads(line)["hits"][1]["score"] == 87.5
 
@@ -362,7 +329,7 @@ class _Trickle(io.RawIOBase):
 @pytest.mark.parametrize("whole", [False, True])
 def test_input_blocks_hold_the_lines_a_text_reader_reads(data, step, whole):
     reader = io.BufferedReader(_Trickle(data, step), buffer_size=8)
-    blocks = list(cli_batch._blocks(reader, 4, whole=whole))
+    blocks = list(engine._blocks(reader, 4, whole=whole))
     text_reader = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace")
     assert b"".join(blocks).decode(errors="replace") == text_reader.read()
     assert all(block.endswith(b"\n") for block in blocks[:-1])  # only whole lines
@@ -370,7 +337,7 @@ def test_input_blocks_hold_the_lines_a_text_reader_reads(data, step, whole):
 
 def test_one_process_answers_each_line_as_it_comes(tmp_path):
     """A program that writes a line and waits for the answer before the next one."""
-    command = [sys.executable, "-m", "dumon", "--home", str(tmp_path), "match", *KW]
+    command = [sys.executable, "-m", "dumon.batch", "--home", str(tmp_path), *KW]
     with subprocess.Popen(
         [*command, "--jobs", "1", "--jsonl", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     ) as process:
@@ -413,7 +380,7 @@ def test_a_text_field_that_is_not_a_string_is_a_bad_line_not_a_crash(tmp_path):
     ],
 )
 def test_lines_are_read_exactly_as_json_reads_them(line):
-    parse, _ = cli_batch._json()
+    parse, _ = engine._json()
     try:
         expected = json.loads(line)
     except ValueError as error:

@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from dumon import __version__
 from dumon.cli import app
-from dumon.cli.typer_app import COMMANDS
 from dumon.cli.vietnamese import translate_message
 
 ENGLISH = (
@@ -27,8 +27,20 @@ ENGLISH = (
 )
 
 
+COMMANDS = list(typer.main.get_command(app).commands)
+
+
 def _invoke(*args: str):
     return CliRunner().invoke(app, list(args))
+
+
+def test_help_lists_the_scan_side_then_reading_then_upkeep():
+    scan_side = ["init", "scan", "import", "rematch", "match"]
+    reading = ["digest", "search", "report", "export"]
+    upkeep = ["cron", "doctor", "sources", "keywords", "db"]
+    assert scan_side + reading + upkeep == COMMANDS
+    listed = _invoke("--help").output.split("Lệnh:")[1].split()
+    assert [word for word in listed if word in COMMANDS] == COMMANDS
 
 
 @pytest.mark.parametrize("command", [[], *([name] for name in COMMANDS), ["sources", "list"]])

@@ -21,12 +21,12 @@ ALLOWED = {
     "render": {"base", "storage", "matching", "collecting", "output", "upkeep"},
     "cli": {"base", *STAGES},
 }
-ENTRY_POINTS = {"dumon.__main__", "dumon.runlog"}  # run the CLI: they may import it
+ENTRY_POINTS = {"dumon.__main__", "dumon.runlog", "dumon.batch"}  # programs: may import any part
 # Outside libraries and the modules (or packages) allowed to import them.
 OWNERS = {
     "typer": ("dumon.cli",),
     "click": ("dumon.cli",),
-    "rich": ("dumon.render", "dumon.cli"),
+    "rich": ("dumon.render",),
     "httpx": (
         "dumon.collecting.fetch",
         "dumon.collecting.netguard",

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from dumon.cli.batch import parse_date as batch_date
 from dumon.collecting.ingest import OutOfRange
 from dumon.collecting.ingest import parse_date as import_date
 from dumon.errors import QueryError
+from dumon.matching.batch import parse_date as batch_date
 from dumon.output.digest import resolve_window
 from dumon.output.search import parse_bound
 from dumon.vntime import VN_TZ

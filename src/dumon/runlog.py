@@ -50,8 +50,8 @@ def attach(root: Path, *, level: int = logging.INFO) -> logging.Handler:
 
 def run_logged(argv: list[str]) -> int:
     """Run one dumon command with its output and logs appended to the desk's log."""
+    from dumon.boundary import to_user_error
     from dumon.cli import app
-    from dumon.cli.boundary import to_user_error
     from dumon.desk import resolve_home
     from dumon.errors import DumonError
 

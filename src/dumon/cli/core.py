@@ -1,139 +1,87 @@
-"""Commands of the scan side: init, scan, sources list/check, import, rematch."""
-
-from __future__ import annotations
+"""Commands of the scan side: init, scan, import, rematch."""
 
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from dumon.cli import fail
 from dumon.desk import init_desk, resolve_home
-from dumon.errors import DumonError
+
+app = typer.Typer()
 
 
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+@app.command("init")
+def init_command(
+    directory: Annotated[Path, typer.Argument(help="Thư mục làm việc mới.")],
+    force: Annotated[
+        bool, typer.Option(help="Ghi đè sources.yaml và keywords/ nếu đã có.")
+    ] = False,
+) -> None:
+    """Tạo thư mục làm việc mới với danh sách nguồn và từ khóa mặc định."""
+    desk = init_desk(directory, force=force)
+    typer.echo(f"Đã tạo thư mục làm việc {desk.root}. Chạy: DUMON_HOME={desk.root} dumon scan")
 
 
-sources_app = typer.Typer(help="Danh sách và tình trạng các nguồn tin.", no_args_is_help=True)
-"""The `dumon sources …` group; other command modules add to it (enable, disable)."""
+@app.command("scan")
+def scan_command(
+    ctx: typer.Context,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Chỉ quét nguồn này (lặp lại được).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
+    deadline: Annotated[
+        float | None, typer.Option(help="Thời hạn tối đa của cả lượt quét, giây.")
+    ] = None,
+) -> None:
+    """Đọc mọi nguồn tin, lọc theo từ khóa và lưu bài mới.
+
+    Mã thoát: 0 mọi nguồn tốt hoặc không đổi; 1 có nguồn lỗi; 3 mọi nguồn lỗi;
+    2 lỗi cấu hình; 4 đang có lượt quét khác.
+    """
+    from dumon.collecting.scan import run_scan
+    from dumon.render import console
+    from dumon.render.scan_view import print_scan_report, scan_json, scan_progress
+
+    terminal = console()
+    desk = resolve_home(ctx.obj.home)
+    if as_json:
+        report = run_scan(desk, only=source, deadline=deadline)
+    else:
+        with scan_progress(terminal) as (start, advance):
+            report = run_scan(
+                desk, only=source, on_start=start, progress=advance, deadline=deadline
+            )
+    if as_json:
+        typer.echo(scan_json(report))
+    else:
+        print_scan_report(terminal, report)
+    raise typer.Exit(report.exit_code)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(sources_app, name="sources")
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    jsonl: Annotated[Path, typer.Option("--jsonl", help="Tệp JSON lines (có thể .gz).")],
+) -> None:
+    """Nhập bài báo từ tệp JSON lines như thể vừa quét được."""
+    from dumon.collecting.ingest import import_jsonl
+    from dumon.render import console
+    from dumon.render.scan_view import print_import_report
 
-    @app.command("init")
-    def init_command(
-        directory: Annotated[Path, typer.Argument(help="Thư mục làm việc mới.")],
-        force: Annotated[
-            bool, typer.Option(help="Ghi đè sources.yaml và keywords/ nếu đã có.")
-        ] = False,
-    ) -> None:
-        """Tạo thư mục làm việc mới với danh sách nguồn và từ khóa mặc định."""
-        try:
-            desk = init_desk(directory, force=force)
-        except DumonError as error:
-            raise fail(error) from None
-        typer.echo(f"Đã tạo thư mục làm việc {desk.root}. Chạy: DUMON_HOME={desk.root} dumon scan")
+    report = import_jsonl(resolve_home(ctx.obj.home), jsonl)
+    print_import_report(console(), report)
 
-    @app.command("scan")
-    def scan_command(
-        ctx: typer.Context,
-        source: Annotated[
-            list[str] | None, typer.Option("--source", help="Chỉ quét nguồn này (lặp lại được).")
-        ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="In một đối tượng JSON.")] = False,
-        deadline: Annotated[
-            float | None, typer.Option(help="Thời hạn tối đa của cả lượt quét, giây.")
-        ] = None,
-    ) -> None:
-        """Đọc mọi nguồn tin, lọc theo từ khóa và lưu bài mới.
 
-        Mã thoát: 0 mọi nguồn tốt hoặc không đổi; 1 có nguồn lỗi; 3 mọi nguồn lỗi;
-        2 lỗi cấu hình; 4 đang có lượt quét khác.
-        """
-        from dumon.collecting.scan import run_scan
-        from dumon.render.scan_view import print_scan_report, scan_json, scan_progress
+@app.command("rematch")
+def rematch_command(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="Chỉ các bài từ ngày này (YYYY-MM-DD).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ cho xem, không ghi.")] = False,
+) -> None:
+    """Áp lại từ khóa cho các bài đã lưu và cho biết thay đổi."""
+    from dumon.matching.rematch import rematch
+    from dumon.render import console
+    from dumon.render.scan_view import print_rematch_report
 
-        console = _console()
-        try:
-            desk = resolve_home(ctx.obj.home)
-            if as_json:
-                report = run_scan(desk, only=source, deadline=deadline)
-            else:
-                with scan_progress(console) as (start, advance):
-                    report = run_scan(
-                        desk, only=source, on_start=start, progress=advance, deadline=deadline
-                    )
-        except DumonError as error:
-            raise fail(error) from None
-        if as_json:
-            typer.echo(scan_json(report))
-        else:
-            print_scan_report(console, report)
-        raise typer.Exit(report.exit_code)
-
-    @sources_app.command("list")
-    def sources_list(ctx: typer.Context) -> None:
-        """Liệt kê các nguồn: loại, báo, cấp, lần đọc được cuối, lỗi liên tiếp."""
-        from dumon.collecting.sources import list_sources
-        from dumon.render.scan_view import print_sources
-
-        try:
-            rows = list_sources(resolve_home(ctx.obj.home))
-        except DumonError as error:
-            raise fail(error) from None
-        print_sources(_console(), rows)
-
-    @sources_app.command("check")
-    def sources_check(
-        ctx: typer.Context,
-        source: Annotated[
-            list[str] | None, typer.Option("--source", help="Chỉ kiểm tra nguồn này.")
-        ] = None,
-    ) -> None:
-        """Tải thử mỗi nguồn một lần và báo kết quả (không lưu gì)."""
-        from dumon.collecting.sources import check_sources
-        from dumon.render.scan_view import print_checks
-
-        try:
-            rows = check_sources(resolve_home(ctx.obj.home), only=source)
-        except DumonError as error:
-            raise fail(error) from None
-        print_checks(_console(), rows)
-        raise typer.Exit(0 if all(r.ok for r in rows) else 1)
-
-    @app.command("import")
-    def import_command(
-        ctx: typer.Context,
-        jsonl: Annotated[Path, typer.Option("--jsonl", help="Tệp JSON lines (có thể .gz).")],
-    ) -> None:
-        """Nhập bài báo từ tệp JSON lines như thể vừa quét được."""
-        from dumon.collecting.ingest import import_jsonl
-        from dumon.render.scan_view import print_import_report
-
-        try:
-            report = import_jsonl(resolve_home(ctx.obj.home), jsonl)
-        except DumonError as error:
-            raise fail(error) from None
-        print_import_report(_console(), report)
-
-    @app.command("rematch")
-    def rematch_command(
-        ctx: typer.Context,
-        since: Annotated[
-            str | None, typer.Option(help="Chỉ các bài từ ngày này (YYYY-MM-DD).")
-        ] = None,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ cho xem, không ghi.")] = False,
-    ) -> None:
-        """Áp lại từ khóa cho các bài đã lưu và cho biết thay đổi."""
-        from dumon.matching.rematch import rematch
-        from dumon.render.scan_view import print_rematch_report
-
-        try:
-            report = rematch(resolve_home(ctx.obj.home), since=since, dry_run=dry_run)
-        except DumonError as error:
-            raise fail(error) from None
-        print_rematch_report(_console(), report)
+    report = rematch(resolve_home(ctx.obj.home), since=since, dry_run=dry_run)
+    print_rematch_report(console(), report)

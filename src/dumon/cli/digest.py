@@ -1,7 +1,5 @@
 """The `dumon digest` command: build the digest of a window, render it, keep a copy, mail it."""
 
-from __future__ import annotations
-
 import os
 import sys
 from enum import StrEnum
@@ -10,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from dumon.cli import fail
 from dumon.desk import resolve_home
 from dumon.errors import DumonError
+
+app = typer.Typer()
 
 
 class Format(StrEnum):
@@ -95,100 +94,93 @@ def _write(path: Path, content: str | bytes) -> None:
         raise
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("digest")
-    def digest_command(
-        ctx: typer.Context,
-        on: Annotated[
-            str | None,
-            typer.Option("--date", help="Điểm tin sáng ngày này (YYYY-MM-DD). Mặc định: hôm nay."),
-        ] = None,
-        since: Annotated[
-            str | None,
-            typer.Option(help="Từ thời điểm (2026-11-27 hoặc 2026-11-27T07:00; giờ Việt Nam)."),
-        ] = None,
-        until: Annotated[
-            str | None,
-            typer.Option(help="Đến thời điểm (ngày không ghi giờ thì tính hết ngày đó)."),
-        ] = None,
-        fmt: Annotated[
-            Format | None,
-            typer.Option(
-                "--format",
-                "-f",
-                help="terminal (mặc định trên màn hình), text (mặc định khi chuyển hướng), "
-                "markdown, html, docx, json.",
-            ),
-        ] = None,
-        output: Annotated[
-            Path | None, typer.Option("--output", "-o", help="Ghi ra tệp này.")
-        ] = None,
-        send: Annotated[
-            bool, typer.Option("--send", help="Gửi thư (HTML kèm bản chữ) tới danh sách nhận.")
-        ] = False,
-        explain: Annotated[
-            bool,
-            typer.Option("--explain", help="Ghi kèm mỗi tin lý do xếp hạng (điểm quan trọng)."),
-        ] = False,
-    ) -> None:
-        """Điểm tin báo chí: mặc định từ 07:00 hôm qua đến 07:00 hôm nay (giờ Việt Nam).
+@app.command("digest")
+def digest_command(
+    ctx: typer.Context,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="Điểm tin sáng ngày này (YYYY-MM-DD). Mặc định: hôm nay."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Từ thời điểm (2026-11-27 hoặc 2026-11-27T07:00; giờ Việt Nam)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Đến thời điểm (ngày không ghi giờ thì tính hết ngày đó)."),
+    ] = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="terminal (mặc định trên màn hình), text (mặc định khi chuyển hướng), "
+            "markdown, html, docx, json.",
+        ),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Ghi ra tệp này.")] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Gửi thư (HTML kèm bản chữ) tới danh sách nhận.")
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Ghi kèm mỗi tin lý do xếp hạng (điểm quan trọng)."),
+    ] = False,
+) -> None:
+    """Điểm tin báo chí: mặc định từ 07:00 hôm qua đến 07:00 hôm nay (giờ Việt Nam).
 
-        Mỗi lần chạy giữ một bản trong thư mục digests/ của thư mục làm việc.
-        """
-        from dumon.output.digest import make_digest
-        from dumon.settings import load_settings
+    Mỗi lần chạy giữ một bản trong thư mục digests/ của thư mục làm việc.
+    """
+    from dumon.output.digest import make_digest
+    from dumon.settings import load_settings
 
-        if fmt is None:
-            if output is not None:
-                fmt = FROM_SUFFIX.get(output.suffix.lower(), Format.text)
-            else:
-                fmt = Format.terminal if sys.stdout.isatty() else Format.text
-        try:
-            desk = resolve_home(ctx.obj.home)
-            digest = make_digest(desk, on=on, since=since, until=until, explain=explain)
-            content = render(digest, fmt, settings=load_settings(desk.settings_path))
-            copy = desk.digests_dir / copy_name(digest, fmt)
-            # The digest reaches its readers first (mail, file, screen); the desk's copy
-            # last, so a full or read-only disk cannot stop the morning's digest.
-            if send:
-                from dumon.output.mail import mail_digest
-                from dumon.render.digest_html import render_html
-                from dumon.render.digest_text import render_text
+    if fmt is None:
+        if output is not None:
+            fmt = FROM_SUFFIX.get(output.suffix.lower(), Format.text)
+        else:
+            fmt = Format.terminal if sys.stdout.isatty() else Format.text
+    try:
+        desk = resolve_home(ctx.obj.home)
+        digest = make_digest(desk, on=on, since=since, until=until, explain=explain)
+        content = render(digest, fmt, settings=load_settings(desk.settings_path))
+        copy = desk.digests_dir / copy_name(digest, fmt)
+        # The digest reaches its readers first (mail, file, screen); the desk's copy
+        # last, so a full or read-only disk cannot stop the morning's digest.
+        if send:
+            from dumon.output.mail import mail_digest
+            from dumon.render.digest_html import render_html
+            from dumon.render.digest_text import render_text
 
-                count = mail_digest(
-                    load_settings(desk.settings_path).mail,
-                    day=digest.window.last_day,
-                    text=render_text(digest),
-                    html=render_html(digest),
-                )
-                typer.echo(f"Đã gửi điểm tin tới {count} địa chỉ.")
-            if output is not None:
-                _write(output, content)
-        except DumonError as error:
-            raise fail(error) from None
-        except OSError as error:
-            raise fail(
-                DumonError(
-                    f"Không ghi được tệp {error.filename}: {error.strerror}. Cách sửa: chọn chỗ "
-                    "khác có quyền ghi và còn chỗ trống."
-                )
-            ) from None
-        on_screen = output is None and not send and fmt is not Format.docx
-        if on_screen and fmt is Format.terminal:
-            from dumon.render.digest_terminal import print_digest
-
-            print_digest(None, digest)
-        elif on_screen:
-            typer.echo(content, nl=False)
-        try:
-            _write(copy, content)
-        except OSError as error:
-            typer.echo(
-                f"Lưu ý: không lưu được bản điểm tin trong {desk.digests_dir} "
-                f"({error.strerror}); điểm tin vẫn đã được gửi/in. Cách sửa: giải phóng chỗ "
-                "trống hoặc cấp quyền ghi thư mục làm việc.",
-                err=True,
+            count = mail_digest(
+                load_settings(desk.settings_path).mail,
+                day=digest.window.last_day,
+                text=render_text(digest),
+                html=render_html(digest),
             )
-            return
-        if not on_screen:
-            typer.echo(f"Đã lưu điểm tin: {output or copy}")
+            typer.echo(f"Đã gửi điểm tin tới {count} địa chỉ.")
+        if output is not None:
+            _write(output, content)
+    except OSError as error:
+        raise DumonError(
+            f"Không ghi được tệp {error.filename}: {error.strerror}. Cách sửa: chọn chỗ khác có "
+            "quyền ghi và còn chỗ trống."
+        ) from None
+    on_screen = output is None and not send and fmt is not Format.docx
+    if on_screen and fmt is Format.terminal:
+        from dumon.render.digest_terminal import print_digest
+
+        print_digest(None, digest)
+    elif on_screen:
+        typer.echo(content, nl=False)
+    try:
+        _write(copy, content)
+    except OSError as error:
+        typer.echo(
+            f"Lưu ý: không lưu được bản điểm tin trong {desk.digests_dir} "
+            f"({error.strerror}); điểm tin vẫn đã được gửi/in. Cách sửa: giải phóng chỗ "
+            "trống hoặc cấp quyền ghi thư mục làm việc.",
+            err=True,
+        )
+        return
+    if not on_screen:
+        typer.echo(f"Đã lưu điểm tin: {output or copy}")

@@ -1,21 +1,15 @@
 """Commands that read past coverage: search, report, export."""
 
-from __future__ import annotations
-
 import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from dumon.cli import fail
 from dumon.desk import resolve_home
 from dumon.errors import DeskError, DumonError, QueryError
 
-
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+app = typer.Typer()
 
 
 def _open_db(ctx: typer.Context):
@@ -160,217 +154,198 @@ def _reading_filters(since, until, unit, theme, outlet, alerts, local, edu):
     )
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("search")
-    def search_command(
-        ctx: typer.Context,
-        query: Annotated[
-            list[str],
-            typer.Argument(
-                help="Câu tìm kiếm: các từ gõ liền nhau được tìm liền nhau, đúng thứ tự (không "
-                'dấu cũng được); "cụm từ", tiền tố*, AND/OR/NOT, (ngoặc).'
-            ),
-        ],
-        since: Since = None,
-        until: Until = None,
-        unit: UnitOption = None,
-        theme: ThemeOption = None,
-        outlet: OutletOption = None,
-        alerts: AlertsOption = False,
-        local: LocalOption = False,
-        edu: EduOption = False,
-        limit: Annotated[int, typer.Option(help="Số bài tối đa.")] = 20,
-        order: Annotated[
-            str, typer.Option(help="newest (mới nhất trước) hoặc relevance (liên quan nhất).")
-        ] = "newest",
-        as_json: Annotated[bool, typer.Option("--json", help="In JSON.")] = False,
-        as_csv: Annotated[bool, typer.Option("--csv", help="In CSV.")] = False,
-        excel: ExcelOption = False,
-        output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp.")] = None,
-    ) -> None:
-        """Tìm trong các bài đã lưu (không phân biệt có dấu hay không dấu).
+@app.command("search")
+def search_command(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            help="Câu tìm kiếm: các từ gõ liền nhau được tìm liền nhau, đúng thứ tự (không "
+            'dấu cũng được); "cụm từ", tiền tố*, AND/OR/NOT, (ngoặc).'
+        ),
+    ],
+    since: Since = None,
+    until: Until = None,
+    unit: UnitOption = None,
+    theme: ThemeOption = None,
+    outlet: OutletOption = None,
+    alerts: AlertsOption = False,
+    local: LocalOption = False,
+    edu: EduOption = False,
+    limit: Annotated[int, typer.Option(help="Số bài tối đa.")] = 20,
+    order: Annotated[
+        str, typer.Option(help="newest (mới nhất trước) hoặc relevance (liên quan nhất).")
+    ] = "newest",
+    as_json: Annotated[bool, typer.Option("--json", help="In JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="In CSV.")] = False,
+    excel: ExcelOption = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp.")] = None,
+) -> None:
+    """Tìm trong các bài đã lưu (không phân biệt có dấu hay không dấu).
 
-        Ví dụ: dumon search tuyen sinh lop 10 --since 2025-09-01 --unit "le hong phong"
-        """
-        import dataclasses
+    Ví dụ: dumon search tuyen sinh lop 10 --since 2025-09-01 --unit "le hong phong"
+    """
+    import dataclasses
 
-        from dumon.matching.registry import theme_names
-        from dumon.output import search
-        from dumon.render import search_view
-        from dumon.storage import query as query_language
+    from dumon.matching.registry import theme_names
+    from dumon.output import search
+    from dumon.render import console, search_view
+    from dumon.storage import query as query_language
 
-        text = " ".join(query)
+    text = " ".join(query)
+    filters = _reading_filters(since, until, unit, theme, outlet, alerts, local, edu)
+    if as_json and (as_csv or excel):
+        raise QueryError("Chỉ chọn một trong --json và --csv. Cách sửa: bỏ một tùy chọn.")
+    query_language.compile_query(text)  # bad syntax is reported before opening the db
+    db = _open_db(ctx)
+    try:
+        filters, also_units = _unit_filter(ctx, filters)
+        result = search.search(
+            db,
+            text,
+            filters=filters,
+            limit=limit,
+            order=order,
+            theme_names=theme_names(_keywords_dir(ctx)),
+        )
+    finally:
+        db.close()
+    result = dataclasses.replace(result, also_units=also_units)
+    if as_json:
+        _write(search_view.search_json(result), output)
+    elif as_csv or excel:
+        _write(search_view.search_csv(result), output, bom=excel or _spreadsheet(output))
+    elif output is not None or not console().is_terminal:
+        _write(search_view.search_text(result), output)
+    else:
+        search_view.print_search(console(), result)
+
+
+@app.command("report")
+def report_command(
+    ctx: typer.Context,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Từ ngày (YYYY-MM-DD), dùng cùng --to.")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Đến hết ngày (YYYY-MM-DD).")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="week (tuần này), month (tháng này) hoặc school-year (năm học này)."),
+    ] = None,
+    school_year: Annotated[
+        str | None, typer.Option("--school-year", help="Năm học, ví dụ 2025-2026.")
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(help="Chỉ một đơn vị (một phần tên, không dấu cũng được)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="terminal, text, json, html hoặc png.")
+    ] = "terminal",
+    top: Annotated[int, typer.Option(help="Số tin nổi bật.")] = 10,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp.")] = None,
+) -> None:
+    """Báo cáo thông tin báo chí trong một khoảng thời gian (mặc định: tháng này).
+
+    Ví dụ: dumon report --school-year 2025-2026 --unit "le hong phong" --format html -o bc.html
+    """
+    from dumon.matching.registry import load_registry
+    from dumon.output import report
+    from dumon.render import console, report_view
+
+    formats = ("terminal", "text", "json", "html", "png")
+    if fmt not in formats:
+        raise QueryError(
+            f"Không có định dạng '{fmt}'. Cách sửa: dùng một trong {', '.join(formats)}."
+        )
+    if fmt == "png" and output is None:
+        raise QueryError("Ảnh PNG cần tệp đích. Cách sửa: thêm -o bao-cao.png.")
+    chosen = report.resolve_period(
+        start=start, end=end, preset=period, school_year_spec=school_year
+    )
+    desk = resolve_home(ctx.obj.home)
+    settings = _settings(desk)
+    registry = load_registry(desk.keywords_dir)
+    db = _open_db(ctx)
+    try:
+        tiers = report.tier_map(db, _configured_sources(desk), overrides=settings.outlet_tiers)
+        result = report.build_report(db, chosen, unit=unit, top=top, registry=registry, tiers=tiers)
+    finally:
+        db.close()
+    if fmt == "json":
+        _write(report_view.report_json(result) + "\n", output)
+    elif fmt == "html":
+        from dumon.render.report_html import report_html
+
+        _write(report_html(result, department=settings.department), output)
+    elif fmt == "png" and output is not None:  # (checked above: PNG needs a file)
+        from dumon.render.report_png import report_png
+
         try:
-            filters = _reading_filters(since, until, unit, theme, outlet, alerts, local, edu)
-            if as_json and (as_csv or excel):
-                raise QueryError("Chỉ chọn một trong --json và --csv. Cách sửa: bỏ một tùy chọn.")
-            query_language.compile_query(text)  # bad syntax is reported before opening the db
-            db = _open_db(ctx)
-            try:
-                filters, also_units = _unit_filter(ctx, filters)
-                result = search.search(
-                    db,
-                    text,
-                    filters=filters,
-                    limit=limit,
-                    order=order,
-                    theme_names=theme_names(_keywords_dir(ctx)),
-                )
-            finally:
-                db.close()
-            result = dataclasses.replace(result, also_units=also_units)
-            if as_json:
-                _write(search_view.search_json(result), output)
-            elif as_csv or excel:
-                _write(search_view.search_csv(result), output, bom=excel or _spreadsheet(output))
-            elif output is not None or not _console().is_terminal:
-                _write(search_view.search_text(result), output)
-            else:
-                search_view.print_search(_console(), result)
-        except DumonError as error:
-            raise fail(error) from None
+            output.write_bytes(report_png(result))
+        except OSError as exc:
+            raise QueryError(
+                f"Không ghi được tệp {output}: {exc.strerror}. Cách sửa: chọn thư mục có quyền ghi."
+            ) from None
+        typer.echo(f"Đã ghi {output}.", err=True)
+    elif fmt == "text" or output is not None or not console().is_terminal:
+        _write(report_view.report_text(result), output)
+    else:
+        report_view.print_report(console(), result)
 
-    @app.command("report")
-    def report_command(
-        ctx: typer.Context,
-        start: Annotated[
-            str | None, typer.Option("--from", help="Từ ngày (YYYY-MM-DD), dùng cùng --to.")
-        ] = None,
-        end: Annotated[str | None, typer.Option("--to", help="Đến hết ngày (YYYY-MM-DD).")] = None,
-        period: Annotated[
-            str | None,
-            typer.Option(help="week (tuần này), month (tháng này) hoặc school-year (năm học này)."),
-        ] = None,
-        school_year: Annotated[
-            str | None, typer.Option("--school-year", help="Năm học, ví dụ 2025-2026.")
-        ] = None,
-        unit: Annotated[
-            str | None,
-            typer.Option(help="Chỉ một đơn vị (một phần tên, không dấu cũng được)."),
-        ] = None,
-        fmt: Annotated[
-            str, typer.Option("--format", help="terminal, text, json, html hoặc png.")
-        ] = "terminal",
-        top: Annotated[int, typer.Option(help="Số tin nổi bật.")] = 10,
-        output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp.")] = None,
-    ) -> None:
-        """Báo cáo thông tin báo chí trong một khoảng thời gian (mặc định: tháng này).
 
-        Ví dụ: dumon report --school-year 2025-2026 --unit "le hong phong" --format html -o bc.html
-        """
-        import io
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="csv hoặc jsonl.")] = "jsonl",
+    start: Annotated[str | None, typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Đến hết ngày (YYYY-MM-DD).")] = None,
+    unit: UnitOption = None,
+    theme: ThemeOption = None,
+    outlet: OutletOption = None,
+    alerts: AlertsOption = False,
+    local: LocalOption = False,
+    edu: EduOption = False,
+    excel: ExcelOption = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp.")] = None,
+) -> None:
+    """Xuất các bài đã lưu và kết quả khớp từ khóa của chúng (CSV hoặc JSON lines).
 
-        from dumon.matching.registry import load_registry
-        from dumon.output import report
-        from dumon.render import report_view
+    Không nêu --from/--to thì xuất tất cả; các bộ lọc như `dumon search`. Tệp .csv có dấu
+    BOM để Excel đọc đúng tiếng Việt. Tệp JSON lines nhập lại được bằng `dumon import`.
+    """
+    import sys
 
-        formats = ("terminal", "text", "json", "html", "png")
-        try:
-            if fmt not in formats:
-                raise QueryError(
-                    f"Không có định dạng '{fmt}'. Cách sửa: dùng một trong {', '.join(formats)}."
-                )
-            if fmt == "png" and output is None:
-                raise QueryError("Ảnh PNG cần tệp đích. Cách sửa: thêm -o bao-cao.png.")
-            chosen = report.resolve_period(
-                start=start, end=end, preset=period, school_year_spec=school_year
+    from dumon.output import export
+
+    filters = _reading_filters(start, end, unit, theme, outlet, alerts, local, edu)
+    if fmt not in export.FORMATS:
+        raise QueryError(f"Không có định dạng xuất '{fmt}'. Cách sửa: dùng csv hoặc jsonl.")
+    if excel and fmt != "csv":
+        raise QueryError("--excel chỉ dùng với --format csv. Cách sửa: thêm --format csv.")
+    bom = fmt == "csv" and (excel or _spreadsheet(output))
+    db = _open_db(ctx)
+    try:
+        filters, _ = _unit_filter(ctx, filters)
+        since, until = filters.since, filters.until
+        if output is None:
+            if bom:
+                sys.stdout.write("\ufeff")
+            summary = export.export(
+                db, sys.stdout, fmt=fmt, since=since, until=until, filters=filters
             )
-            desk = resolve_home(ctx.obj.home)
-            settings = _settings(desk)
-            registry = load_registry(desk.keywords_dir)
-            db = _open_db(ctx)
+        else:
             try:
-                tiers = report.tier_map(
-                    db, _configured_sources(desk), overrides=settings.outlet_tiers
-                )
-                result = report.build_report(
-                    db, chosen, unit=unit, top=top, registry=registry, tiers=tiers
-                )
-            finally:
-                db.close()
-            if fmt == "json":
-                _write(report_view.report_json(result) + "\n", output)
-            elif fmt == "html":
-                from dumon.render.report_html import report_html
-
-                _write(report_html(result, department=settings.department), output)
-            elif fmt == "png" and output is not None:  # (checked above: PNG needs a file)
-                from dumon.render.report_png import report_png
-
-                try:
-                    output.write_bytes(report_png(result))
-                except OSError as exc:
-                    raise QueryError(
-                        f"Không ghi được tệp {output}: {exc.strerror}. Cách sửa: chọn thư mục có "
-                        "quyền ghi."
-                    ) from None
-                typer.echo(f"Đã ghi {output}.", err=True)
-            elif fmt == "text" or output is not None or not _console().is_terminal:
-                buffer = io.StringIO()
-                report_view.print_report(
-                    Console(file=buffer, width=80, color_system=None, highlight=False), result
-                )
-                _write(buffer.getvalue(), output)
-            else:
-                report_view.print_report(_console(), result)
-        except DumonError as error:
-            raise fail(error) from None
-
-    @app.command("export")
-    def export_command(
-        ctx: typer.Context,
-        fmt: Annotated[str, typer.Option("--format", help="csv hoặc jsonl.")] = "jsonl",
-        start: Annotated[str | None, typer.Option("--from", help="Từ ngày (YYYY-MM-DD).")] = None,
-        end: Annotated[str | None, typer.Option("--to", help="Đến hết ngày (YYYY-MM-DD).")] = None,
-        unit: UnitOption = None,
-        theme: ThemeOption = None,
-        outlet: OutletOption = None,
-        alerts: AlertsOption = False,
-        local: LocalOption = False,
-        edu: EduOption = False,
-        excel: ExcelOption = False,
-        output: Annotated[Path | None, typer.Option("-o", "--output", help="Ghi ra tệp.")] = None,
-    ) -> None:
-        """Xuất các bài đã lưu và kết quả khớp từ khóa của chúng (CSV hoặc JSON lines).
-
-        Không nêu --from/--to thì xuất tất cả; các bộ lọc như `dumon search`. Tệp .csv có dấu
-        BOM để Excel đọc đúng tiếng Việt. Tệp JSON lines nhập lại được bằng `dumon import`.
-        """
-        import sys
-
-        from dumon.output import export
-
-        try:
-            filters = _reading_filters(start, end, unit, theme, outlet, alerts, local, edu)
-            if fmt not in export.FORMATS:
-                raise QueryError(f"Không có định dạng xuất '{fmt}'. Cách sửa: dùng csv hoặc jsonl.")
-            if excel and fmt != "csv":
-                raise QueryError("--excel chỉ dùng với --format csv. Cách sửa: thêm --format csv.")
-            bom = fmt == "csv" and (excel or _spreadsheet(output))
-            db = _open_db(ctx)
-            try:
-                filters, _ = _unit_filter(ctx, filters)
-                since, until = filters.since, filters.until
-                if output is None:
-                    if bom:
-                        sys.stdout.write("\ufeff")
+                encoding = "utf-8-sig" if bom else "utf-8"
+                with output.open("w", encoding=encoding, newline="") as handle:
                     summary = export.export(
-                        db, sys.stdout, fmt=fmt, since=since, until=until, filters=filters
+                        db, handle, fmt=fmt, since=since, until=until, filters=filters
                     )
-                else:
-                    try:
-                        encoding = "utf-8-sig" if bom else "utf-8"
-                        with output.open("w", encoding=encoding, newline="") as handle:
-                            summary = export.export(
-                                db, handle, fmt=fmt, since=since, until=until, filters=filters
-                            )
-                    except OSError as exc:
-                        raise QueryError(
-                            f"Không ghi được tệp {output}: {exc.strerror}. Cách sửa: chọn thư mục "
-                            "có quyền ghi."
-                        ) from None
-            finally:
-                db.close()
-        except DumonError as error:
-            raise fail(error) from None
-        typer.echo(f"Đã xuất {summary.articles} bài, {summary.hits} kết quả khớp.", err=True)
+            except OSError as exc:
+                raise QueryError(
+                    f"Không ghi được tệp {output}: {exc.strerror}. Cách sửa: chọn thư mục "
+                    "có quyền ghi."
+                ) from None
+    finally:
+        db.close()
+    typer.echo(f"Đã xuất {summary.articles} bài, {summary.hits} kết quả khớp.", err=True)

@@ -1,192 +1,56 @@
-"""The Typer app: the top-level group, the global options, and commands built on demand.
+"""The Typer app: the global options, and every command added from the module of its area.
 
-Each area registers its commands from its own module (``cli/core.py``, ``cli/match.py``…);
-a module is imported only when one of its commands is looked up, so a command does not pay for
-the others (Rich, the scan). ``--help`` builds them all to list them.
+Built as Typer's documentation builds a larger app: each area's module (``core``, ``match``,
+``digest``, ``reading``, ``upkeep``) defines its commands on its own ``typer.Typer()``, merged
+here in help order, and each group (``sources``, ``keywords``, ``db``) is a sub-app added under
+its name. A command module imports what a command needs inside that command, so a command does
+not pay for the others (Rich, the scan, the matcher). The group class, ``DumonGroup``, speaks
+Vietnamese and is the error boundary (``cli/vietnamese.py``).
+
+Typer reads every command's signature at every start. The command modules therefore do not
+use ``from __future__ import annotations``: as strings, their annotations would be evaluated
+twice a start (by ``inspect`` and by ``get_type_hints``), about 30 ms of each command's start.
 """
 
-from __future__ import annotations
-
-import importlib
-import sys
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-import typer.core
-import typer.main
-from typer import _click as click
 
-from dumon.cli import log_to_stderr
-from dumon.cli.vietnamese import Context, show_error, use_vietnamese
-
-# Modules that add commands to the app, in help order; each defines `register(app)`.
-COMMAND_MODULES = (
-    "dumon.cli.core",
-    "dumon.cli.match",
-    "dumon.cli.digest",
-    "dumon.cli.reading",
-    "dumon.cli.upkeep",
-)
-# Each top-level command, in help order, and the modules that build it (`sources` gets
-# commands from two). A test checks this against what the modules register.
-COMMANDS: dict[str, tuple[str, ...]] = {
-    "init": ("dumon.cli.core",),
-    "scan": ("dumon.cli.core",),
-    "import": ("dumon.cli.core",),
-    "rematch": ("dumon.cli.core",),
-    "match": ("dumon.cli.match",),
-    "digest": ("dumon.cli.digest",),
-    "search": ("dumon.cli.reading",),
-    "report": ("dumon.cli.reading",),
-    "export": ("dumon.cli.reading",),
-    "cron": ("dumon.cli.upkeep",),
-    "doctor": ("dumon.cli.upkeep",),
-    "sources": ("dumon.cli.core", "dumon.cli.upkeep"),
-    "keywords": ("dumon.cli.match",),
-    "db": ("dumon.cli.upkeep",),
-}
-
-
-class _Registry:
-    """Command modules imported on demand, registered once into one staging app."""
-
-    def __init__(self) -> None:
-        self.loaded: set[str] = set()
-        # Settings that shape how commands are built (help markup) must be the app's own.
-        self.staging = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
-        self.built: dict[str, click.Command] = {}
-
-    def command(self, name: str) -> click.Command:
-        wanted = [m for m in COMMAND_MODULES if m in COMMANDS[name] and m not in self.loaded]
-        for module in wanted:  # in COMMAND_MODULES order: `sources` needs core before upkeep
-            importlib.import_module(module).register(self.staging)
-            self.loaded.add(module)
-        if wanted or name not in self.built:
-            self.built = dict(typer.main.get_group(self.staging).commands)
-        return self.built[name]
-
-
-_registry = _Registry()
-
-
-class _LazyCommands(MutableMapping[str, "click.Command"]):
-    """The group's commands: every name is known at once, each built when first read."""
-
-    def __init__(self, eager: Mapping[str, click.Command]) -> None:
-        self._commands = dict(eager)
-
-    def __getitem__(self, name: str) -> click.Command:
-        if name not in self._commands:
-            if name not in COMMANDS:
-                raise KeyError(name)
-            command = _registry.command(name)
-            use_vietnamese(command)
-            self._commands[name] = command
-        return self._commands[name]
-
-    def __setitem__(self, name: str, command: click.Command) -> None:
-        self._commands[name] = command
-
-    def __delitem__(self, name: str) -> None:
-        del self._commands[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([*COMMANDS, *self._commands]))
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-class _LazyGroup(typer.core.TyperGroup):
-    """The top-level group, importing a command's module only when the command is used.
-
-    It also speaks Vietnamese: its help (and its commands', see `use_vietnamese`) uses the
-    Vietnamese formatter, and usage errors are shown by `show_error` instead of Click. Its
-    `invoke` is the CLI's error boundary (``cli/boundary.py``): whatever a command lets
-    escape becomes one "Lỗi: …" line and a documented exit status.
-    """
-
-    context_class = Context
-
-    def __init__(self, **attrs: Any) -> None:
-        super().__init__(**attrs)
-        self.commands = _LazyCommands(self.commands)
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        windows_expand_args: bool = True,
-        **extra: Any,
-    ) -> Any:
-        try:
-            result = super().main(
-                args,
-                prog_name,
-                complete_var,
-                standalone_mode=False,
-                windows_expand_args=windows_expand_args,
-                **extra,
-            )
-        except click.ClickException as error:
-            if not standalone_mode:
-                raise
-            show_error(error)
-            sys.exit(error.exit_code)
-        except typer.Abort:
-            if not standalone_mode:
-                raise
-            typer.echo("Đã dừng.", err=True)
-            sys.exit(1)
-        if not standalone_mode:
-            return result
-        # Without standalone mode Click returns an Exit's code, or what the command returned
-        # (None for every command here).
-        sys.exit(result if isinstance(result, int) else 0)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, click.ClickException):
-            raise
-        except Exception as exc:
-            from dumon.cli import fail
-            from dumon.cli.boundary import to_user_error
-
-            raise fail(to_user_error(exc, _desk_root(ctx), " ".join(sys.argv[1:]))) from None
-
-
-def _desk_root(ctx: click.Context) -> Path | None:
-    """The desk of the failed command, if there is one (its database and log are named)."""
-    from dumon.desk import resolve_home
-    from dumon.errors import DumonError
-
-    try:
-        return resolve_home(getattr(ctx.obj, "home", None)).root
-    except (DumonError, OSError):
-        return None
-
+from dumon.cli import core, digest, match, reading, sources, upkeep
+from dumon.cli.vietnamese import DumonGroup
 
 app = typer.Typer(
     name="dumon",
-    cls=_LazyGroup,
+    cls=DumonGroup,
     help="dumon — theo dõi báo chí cho Sở Giáo dục và Đào tạo (press monitor).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app.add_typer(core.app)
+app.add_typer(match.app)
+app.add_typer(digest.app)
+app.add_typer(reading.app)
+app.add_typer(upkeep.app)
+app.add_typer(sources.sources_app, name="sources")
+app.add_typer(match.keywords_app, name="keywords")
+app.add_typer(upkeep.db_app, name="db")
 
 
 class State:
     """Options of the callback, shared with the commands through the Typer context."""
 
     home: Path | None = None
-    verbose: int = 0
+
+
+def log_to_stderr(verbose: int) -> None:
+    """Logging for operators on stderr; -v shows INFO, -vv DEBUG."""
+    import logging
+
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _print_version(value: bool) -> None:
@@ -221,6 +85,5 @@ def _callback(
 ) -> None:
     state = State()
     state.home = home
-    state.verbose = verbose
     ctx.obj = state
     log_to_stderr(verbose)

@@ -1,21 +1,28 @@
 """The command-line framework's own words in Vietnamese: help headings, usage lines, option
-descriptions it writes itself, and the messages of usage errors ("No such option"…).
+descriptions it writes itself, and the messages of usage errors ("No such option"…); and the
+top-level group that speaks them, whose ``invoke`` is the CLI's error boundary.
 
-Typer's vendored Click writes these in English without a translation hook, so help goes
-through a formatter that translates what it writes, and usage errors are caught by the
-top-level group (``typer_app``) and shown here. A message this table does not know is shown
-as Click wrote it, after "Lỗi:".
+This is the one module that reaches into Typer's vendored Click (``typer._click``), because
+nothing public does what it needs: Click writes these words in English without a translation
+hook, so help goes through a formatter class (a Click class, set on every command's context)
+that translates what it writes; usage errors are caught in the group's ``main`` and shown
+here; and overriding ``main`` and ``invoke`` means naming Click's context and exceptions, which
+Typer exports only as its narrower subclasses. A message the table does not know is shown as
+Click wrote it, after "Lỗi:".
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import typer
-import typer.core
 from typer import _click as click
 from typer._click.exceptions import NoArgsIsHelpError
+from typer.core import TyperGroup
 
 HEADINGS = {
     "Options": "Tùy chọn",
@@ -155,7 +162,7 @@ class Context(typer.Context):
 def use_vietnamese(command: click.Command) -> None:
     """Make a command (and, for a group, every command under it) speak Vietnamese."""
     command.context_class = Context
-    if isinstance(command, typer.core.TyperGroup):
+    if isinstance(command, TyperGroup):
         for sub in command.commands.values():
             use_vietnamese(sub)
 
@@ -172,3 +179,76 @@ def show_error(error: click.ClickException) -> None:
             hint = f"Xem hướng dẫn: {ctx.command_path} {ctx.help_option_names[0]}\n"
         typer.echo(f"{ctx.get_usage()}\n{hint}", err=True)
     typer.echo(f"Lỗi: {translate_message(error.format_message())}", err=True)
+
+
+class DumonGroup(TyperGroup):
+    """The top-level group (the app's ``cls``): it and every command under it speak
+    Vietnamese, and its ``invoke`` is the CLI's error boundary (``dumon/boundary.py``), the one
+    place where what a command raises becomes one "Lỗi: …" line and the exit status the README
+    documents. Commands raise `DumonError`s; they never print them."""
+
+    context_class = Context
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        use_vietnamese(self)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args,
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        except click.ClickException as error:
+            if not standalone_mode:
+                raise
+            show_error(error)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return result
+        # Without standalone mode Click returns an Exit's code, or what the command returned
+        # (None for every command here).
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            from dumon.boundary import to_user_error
+            from dumon.render import clean_text
+
+            error = to_user_error(exc, _desk_root(ctx), " ".join(sys.argv[1:]))
+            # It may quote a URL, a header or a file name: escape sequences and other
+            # control characters go (they could retitle the terminal or hide text).
+            typer.echo(f"Lỗi: {clean_text(error.message, one_line=False)}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
+
+def _desk_root(ctx: click.Context) -> Path | None:
+    """The desk of the failed command, if there is one (its database and log are named)."""
+    from dumon.desk import resolve_home
+    from dumon.errors import DumonError
+
+    try:
+        return resolve_home(getattr(ctx.obj, "home", None)).root
+    except (DumonError, OSError):
+        return None

@@ -13,6 +13,10 @@ from datetime import datetime
 
 from dumon.vntime import VN_TZ
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see docs)
+if TYPE_CHECKING:
+    from rich.console import Console
+
 # ANSI/VT escape sequences (CSI, OSC and two-character ESC forms): they would recolour or
 # retitle a terminal, or hide text.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
@@ -20,6 +24,15 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[
 # (a title can use U+202E to show a link backwards).
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def console() -> Console:
+    """The terminal's console for every view: nothing highlighted that the view did not mark
+    (article text is not code), long lines left to the terminal (links stay whole). Rich is
+    imported here, by the command that prints, not by every command."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
 
 
 def clean_text(text: str | None, *, one_line: bool = True) -> str:

@@ -5,6 +5,7 @@ Tables fit 80 columns: bars shrink with the console, long names wrap.
 
 from __future__ import annotations
 
+import io
 import json
 
 from rich.console import Console, Group
@@ -192,6 +193,13 @@ def month_line(report: CoverageReport) -> Group:
         alerts.append(f"{count.alerts:^5} " if count.alerts else "  ·   ", style="red")
         labels.append(f"{count.name[5:7]}/{count.name[2:4]} ", style="dim")
     return Group(Text("Theo tháng", style="bold"), line, numbers, alerts, labels)
+
+
+def report_text(report: CoverageReport) -> str:
+    """The report as plain text, 80 columns wide (a file, a pipe)."""
+    buffer = io.StringIO()
+    print_report(Console(file=buffer, width=80, color_system=None, highlight=False), report)
+    return buffer.getvalue()
 
 
 def print_report(console: Console, report: CoverageReport) -> None:

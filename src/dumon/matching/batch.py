@@ -1,9 +1,9 @@
-"""``dumon match --jsonl``: the batch interface, one JSON line out per line in, in order.
+"""Matching JSON lines as a batch: one JSON line out per line in, in order.
 
-Kept free of Typer (and of pydantic, which Typer imports to check options): other programs
-start it once per batch, so its start-up is part of every batch. ``dumon.cli.main`` calls
-:func:`run_jsonl` directly for the plain form of the command line; the Typer command calls it
-too. Lines are shared between forked processes a block at a time.
+The engine behind ``dumon-match`` (``python -m dumon.batch``, the entry point for other
+programs) and ``dumon match --jsonl``. Other programs start it once per batch, so its start-up
+is part of every batch: it imports no command-line framework and nothing it does not use.
+Lines are shared between forked processes a block at a time.
 """
 
 from __future__ import annotations
@@ -19,37 +19,34 @@ from datetime import date, datetime
 from json.encoder import encode_basestring
 from pathlib import Path
 
+from dumon.desk import resolve_home
 from dumon.errors import DeskError, DumonError, QueryError
+from dumon.matching.matcher import Matcher
 from dumon.vntime import parse_moment
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see docs)
 if TYPE_CHECKING:
     from typing import Any, BinaryIO, TextIO
 
-    from dumon.matching import Matcher
     from dumon.verdicts import MatchResult
 
 
 def load_matcher(home: Path | None, keywords: Path | None) -> Matcher:
     """The compiled profile, through the desk's cache when there is a desk to keep it in."""
-    from dumon.desk import resolve_home
-    from dumon.matching import Matcher
-
     try:
         desk = resolve_home(home)
     except DeskError:
         if keywords is None:
             raise
-        desk = None  # --keywords without a desk: compile every time
-    folder = keywords if keywords is not None else desk.keywords_dir  # type: ignore[union-attr]
-    return Matcher.from_folder(folder, cache_dir=desk.cache_dir if desk else None)
+        return Matcher.from_folder(keywords)  # --keywords without a desk: compiled every time
+    folder = keywords if keywords is not None else desk.keywords_dir
+    return Matcher.from_folder(folder, cache_dir=desk.cache_dir)
 
 
 def run_jsonl(*, home: Path | None, keywords: Path | None, jsonl: Path, jobs: int | None) -> int:
-    """``dumon match --jsonl``: match every line of the file ('-' is stdin) onto stdout.
+    """Match every line of the file ('-' is stdin) onto stdout.
 
-    Returns the exit code (1 when some lines could not be read); raises DumonError. Also
-    called by ``dumon.cli.main`` without Typer, so it takes plain values, not a context.
+    Returns the exit code (1 when some lines could not be read); raises DumonError.
     """
     collecting = gc.isenabled()
     gc.disable()  # loading makes thousands of objects and no garbage: nothing to look for

@@ -1,4 +1,7 @@
-"""The CLI's error boundary: what escapes a command becomes one "Lỗi: …" line and a status.
+"""The error boundary of every entry point (the ``dumon`` command line, the batch matcher
+``dumon-match``, scheduled runs): what escapes a command becomes one "Lỗi: …" line and a status.
+
+It lives outside ``cli/`` so that the batch matcher, which starts without Typer, shares it.
 
 `DumonError`s say what they mean. A database or disk that cannot be used (SQLite's and the
 operating system's errors) becomes a `StorageError` naming the file and the fix. Anything
