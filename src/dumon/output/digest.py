@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from dumon.collecting.health import assess
 from dumon.desk import Desk
 from dumon.errors import DumonError, QueryError
+from dumon.matching.registry import profile_theme_names
 from dumon.output.ranking import Signal, importance
 from dumon.output.stories import StoryItem, cluster_stories
 from dumon.settings import HealthSettings, Settings, load_settings
@@ -514,7 +515,7 @@ def load_editorial(desk: Desk) -> Editorial:
     except DumonError as error:
         log.warning("keywords not loaded for the digest: %s", error.message)
         return NO_EDITORIAL
-    names = {theme.key: theme.name for theme in profile.themes}
+    names = profile_theme_names(profile)
     names.update({alert.key: alert.name for alert in profile.alerts})
     signals = {s.key: Signal(s.name, s.kind, s.weight) for s in profile.signals}
     roundups = tuple(
