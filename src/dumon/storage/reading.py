@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
 class WindowArticle:
     """An article of the window: its lead, its verdict (flags 0/1; units and themes as the
     stored JSON lists) and where it happens."""
@@ -65,7 +65,7 @@ def window_articles(conn: sqlite3.Connection, start: str, end: str) -> list[Wind
     return [WindowArticle(*row) for row in conn.execute(sql, {"s": start, "e": end})]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
 class RankingHit:
     """An alert or ranking-signal hit of an article, and the field it was found in."""
 

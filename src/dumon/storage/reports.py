@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
 class CoverageRow:
     """How many articles of a month share an outlet, source, flags, units and themes
     (units, themes: the stored JSON lists)."""
@@ -71,7 +71,7 @@ class StoryLead:
     articles: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
 class StoryCopy:
     """One article of a story: who published it, when."""
 

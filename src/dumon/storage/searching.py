@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from dumon import textnorm
-from dumon.storage.rows import HIT_COLUMNS
 
 WALK_MIN = 20_000
 """Above this many matches newest-first walks the date index (29 k: 39 ms vs 56 ms sorting)."""
@@ -99,7 +98,7 @@ def _where(narrowing: Narrowing, alias: str) -> tuple[str, list[Any]]:
 # --- search --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
 class FoundArticle:
     """An article a search found (units, themes: the stored JSON lists)."""
 
@@ -218,7 +217,7 @@ class Vocabulary:
 # --- export --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
 class ExportedArticle:
     """A stored article as exported (units, themes: the stored JSON lists)."""
 
@@ -254,7 +253,7 @@ def period_articles(
         yield [ExportedArticle(*row) for row in rows]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
 class StoredHit:
     """A keyword hit as stored (`folded`: found in the accent-folded text)."""
 
@@ -268,12 +267,15 @@ class StoredHit:
     folded: int
 
 
+_HIT_COLUMNS = ", ".join(f"[{name}]" for name in StoredHit.__dataclass_fields__)
+
+
 def hits_of(conn: sqlite3.Connection, article_ids: list[int]) -> dict[int, list[StoredHit]]:
     """The hits of each article, in the order they were stored."""
     found: dict[int, list[StoredHit]] = defaultdict(list)
     marks = ",".join("?" * len(article_ids))
     sql = (
-        f"select article_id, {', '.join('[' + c + ']' for c in HIT_COLUMNS)} from hits "
+        f"select article_id, {_HIT_COLUMNS} from hits "
         f"where article_id in ({marks}) order by article_id, id"
     )
     for article_id, *values in conn.execute(sql, article_ids):

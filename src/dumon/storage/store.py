@@ -247,7 +247,7 @@ def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) 
     return StoredBatch(new, len(hits))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
 class StoredArticle:
     """A stored article's text and the verdict stored with it (units, themes: JSON lists)."""
 
