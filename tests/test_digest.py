@@ -392,6 +392,13 @@ def test_cli_default_is_plain_text_when_not_on_a_terminal(make_store):
     assert "\x1b[" not in result.stdout
 
 
+def test_cli_digest_of_a_desk_never_scanned_is_empty_and_lays_its_database(isolated_home):
+    result = CliRunner().invoke(app, ["digest", "--date", MORNING])
+    assert result.exit_code == 0, result.output
+    assert "Không có tin nào trong khoảng từ 07:00 ngày 27/11/2026" in result.stdout
+    assert (isolated_home / "dumon.db").is_file()
+
+
 def test_cli_bad_date_is_a_clear_error_not_a_traceback(make_store):
     make_store([])
     result = CliRunner().invoke(app, ["digest", "--since", "28/11/2026"])

@@ -257,6 +257,18 @@ def test_an_older_database_is_migrated_before_reading(reading_db):  # noqa: F811
     assert {h.title for h in found.hits} >= {"Ninh Bình công bố đề án tuyển sinh lớp 10 năm 2026"}
 
 
+def test_the_reader_reads_but_cannot_write(reading_db):  # noqa: F811
+    import sqlite3
+
+    reader = sqlitefile.open_reader(reading_db)
+    try:
+        assert reader.execute("select count(*) from articles").fetchone()[0] > 0
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.execute("delete from articles")
+    finally:
+        reader.close()
+
+
 def test_terminal_rendering_keeps_markup_as_text(db):
     import io
 

@@ -22,15 +22,19 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from dumon.collecting.config import SourcesConfig
 from dumon.errors import ConfigError
 from dumon.models import Source
 from dumon.settings import HealthSettings
 from dumon.storage import sources as source_table
-from dumon.storage import store
+from dumon.storage.rows import to_iso
 from dumon.storage.sources import SourceState
 from dumon.vntime import VN_TZ
+
+if TYPE_CHECKING:  # the digest judges sources without loading sqlite-utils or sources.yaml
+    from dumon.collecting.config import SourcesConfig
+    from dumon.storage.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +181,7 @@ def assess(
 
 
 def source_health(
-    db: store.Database,
+    db: Database,
     now: datetime | None = None,
     *,
     settings: HealthSettings | None = None,
@@ -204,7 +208,7 @@ def source_health(
     return result
 
 
-def active_sources(db: store.Database, sources: Iterable[Source]) -> tuple[Source, ...]:
+def active_sources(db: Database, sources: Iterable[Source]) -> tuple[Source, ...]:
     """The sources not switched off in the database (scan calls this after `config.select`)."""
     off = source_table.disabled_sources(db.conn)
     return tuple(s for s in sources if s.name not in off)
@@ -220,7 +224,7 @@ def due_for_disabling(state: SourceState, now: datetime, settings: HealthSetting
 
 
 def disable_failing(
-    db: store.Database, *, now: datetime | None = None, settings: HealthSettings | None = None
+    db: Database, *, now: datetime | None = None, settings: HealthSettings | None = None
 ) -> list[str]:
     """Switch off the sources that have failed too long; return their names (called by scan)."""
     now = now or datetime.now(VN_TZ)
@@ -231,12 +235,12 @@ def disable_failing(
         if due_for_disabling(state, now, settings)
     ]
     if names:
-        source_table.disable_sources(db, names, at=store.to_iso(now) or "", status=AUTO_DISABLED)
+        source_table.disable_sources(db, names, at=to_iso(now) or "", status=AUTO_DISABLED)
         log.warning("sources disabled after failing too long: %s", ", ".join(names))
     return names
 
 
-def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: bool) -> None:
+def set_enabled(db: Database, config: SourcesConfig, name: str, enabled: bool) -> None:
     """Switch a configured source on (with a fresh failure record and no stored validators,
     so its next fetch is a whole one) or off, by hand."""
     configured = {s.name: s for s in config.sources}
@@ -251,4 +255,5 @@ def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: b
     if enabled:
         source_table.enable_source(db, name)
     else:
-        source_table.disable_sources(db, [name], at=store.now_iso(), status=MANUAL_DISABLED)
+        now = to_iso(datetime.now(VN_TZ)) or ""
+        source_table.disable_sources(db, [name], at=now, status=MANUAL_DISABLED)

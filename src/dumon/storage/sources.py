@@ -11,10 +11,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dumon.models import Source, SourceOutcome
-from dumon.storage.store import Database, write_transaction
+
+if TYPE_CHECKING:  # the writer is imported by the writes alone: readers skip sqlite-utils
+    from dumon.storage.store import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,8 @@ def disabled_sources(conn: sqlite3.Connection) -> set[str]:
 
 def sync_sources(db: Database, sources: Iterable[Source]) -> None:
     """Make the sources table know every configured source (fetch state is kept)."""
+    from dumon.storage.store import write_transaction
+
     with write_transaction(db):
         for source in sources:
             row = {
@@ -137,6 +141,8 @@ def update_source_state(
 
 def disable_sources(db: Database, names: Iterable[str], *, at: str, status: str) -> None:
     """Switch sources off from `at`; `status` keeps how (by hand, automatically)."""
+    from dumon.storage.store import write_transaction
+
     with write_transaction(db):
         for name in names:
             db.table("sources").update(name, {"disabled_at": at, "status": status})
@@ -154,5 +160,7 @@ def enable_source(db: Database, name: str) -> None:
         "etag": None,
         "last_modified": None,
     }
+    from dumon.storage.store import write_transaction
+
     with write_transaction(db):
         db.table("sources").update(name, changes)
