@@ -1,7 +1,9 @@
-"""The database: opening it (WAL, migrations), and the writes and reads of the scan.
+"""The writer: its connection (sqlite-utils, WAL, migrations) and the writes of the scan,
+the import and rematch (articles with their hits, tags and coverage; runs).
 
 Each source's writes happen in one ``write_transaction`` block, so a killed scan leaves either all
-of a source's new articles, hits and fetch state, or none of them.
+of a source's new articles, hits and fetch state (`sources`), or none of them. Readers use
+`sqlitefile.open_reader` instead, and never load sqlite-utils.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dumon.storage.rows import (
     match_columns,
 )
 from dumon.storage.rows import (
-    to_iso as to_iso,  # re-exported: readers format times with store.to_iso
+    to_iso as to_iso,  # re-exported: the writer's callers format times with store.to_iso
 )
 from dumon.storage.sqlitefile import cannot_write_here, connect_read_only
 from dumon.urls import article_key
