@@ -24,13 +24,12 @@ from dumon.output.digest import (
     article_marks,
     build_digest,
     build_stories,
-    is_relevant,
     resolve_window,
-    window_articles,
 )
 from dumon.render.digest_html import render_html
 from dumon.render.digest_text import render_text
-from dumon.storage import store
+from dumon.storage.reading import window_articles
+from dumon.storage.sqlitefile import open_reader
 
 MORNINGS = ("2025-09-06", "2025-12-16", "2026-03-11", "2026-06-20")
 
@@ -59,7 +58,7 @@ def main() -> int:
             "--desk /tmp/dumon-bench"
         )
         return 0
-    db = store.open_db(path)
+    db = open_reader(path)
     total = db.execute("select max(id) from articles").fetchone()[0]
     print(f"store {path}: ~{total:,} articles; median of {args.repeat} runs per morning")
     print(
@@ -73,8 +72,8 @@ def main() -> int:
             "select count(*) from articles where published >= ? and published < ?",
             [window.start_iso, window.end_iso],
         ).fetchone()[0]
-        q, rows = _median(lambda w=window: window_articles(db, w), args.repeat)
-        marks = article_marks(db, [r["id"] for r in rows if is_relevant(r)])
+        q, rows = _median(lambda w=window: window_articles(db, w.start_iso, w.end_iso), args.repeat)
+        marks = article_marks(db, [r.id for r in rows if r.relevant])
         c, stories = _median(
             lambda r=rows, m=marks: build_stories(r, editorial=NO_EDITORIAL, marks=m), args.repeat
         )

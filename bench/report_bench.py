@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from dumon.matching.registry import load_registry
-from dumon.output import report, search
+from dumon.output import report
+from dumon.storage.sqlitefile import open_reader
 from timing import cpu, median_ms
 
 BUNDLED_KEYWORDS = Path(__file__).resolve().parents[1] / "keywords"
@@ -35,8 +36,8 @@ def main() -> None:
     db_path = args.desk / "dumon.db"
     if not db_path.is_file():
         sys.exit(f"Không thấy {db_path}: chạy bench/build_store.py trước. Bỏ qua.")
-    search.open_reader(db_path).close()  # migrate once, outside the timings
-    db = search.open_reader(db_path)
+    open_reader(db_path).close()  # migrate once, outside the timings
+    db = open_reader(db_path)
     keywords = args.desk / "keywords"
     registry = load_registry(keywords if keywords.is_dir() else BUNDLED_KEYWORDS)
     period = report.school_year(args.school_year)

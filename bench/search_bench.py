@@ -22,6 +22,7 @@ from pathlib import Path
 from dumon import textnorm
 from dumon.output import search
 from dumon.storage import query
+from dumon.storage.sqlitefile import open_reader
 from timing import CPU_MS, cpu, median_ms
 
 ADJACENCY_QUERIES = (
@@ -67,8 +68,8 @@ def main() -> None:
     db_path = args.desk / "dumon.db"
     if not db_path.is_file():
         sys.exit(f"Không thấy {db_path}: chạy bench/build_store.py trước. Bỏ qua.")
-    search.open_reader(db_path).close()  # migrate once, outside the timings
-    db = search.open_reader(db_path)
+    open_reader(db_path).close()  # migrate once, outside the timings
+    db = open_reader(db_path)
     total = db.execute("select count(*) from articles").fetchone()[0]
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"store: {total:,} articles in {db_path}")

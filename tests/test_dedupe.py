@@ -67,7 +67,7 @@ def test_a_second_url_of_the_same_article_is_not_stored_again(make_store):
         renamed.url
     }
     year = report.school_year("2025-2026")
-    assert report.build_report(db, year).articles == 1
+    assert report.build_report(db.conn, year).articles == 1
 
 
 def test_a_reprint_counts_once_per_outlet(make_store):
@@ -76,7 +76,7 @@ def test_a_reprint_counts_once_per_outlet(make_store):
     reprint = _article("http://127.0.0.1/a/2", "Khai giảng năm học mới", outlet="Báo A")
     elsewhere = _article("http://127.0.0.1/b/1", "Khai giảng năm học mới", outlet="Báo B")
     assert _store(db, original, reprint, elsewhere) == 2
-    outlets = report.build_report(db, report.school_year("2025-2026")).by_outlet
+    outlets = report.build_report(db.conn, report.school_year("2025-2026")).by_outlet
     assert {c.name: c.articles for c in outlets} == {"Báo A": 1, "Báo B": 1}
 
 

@@ -125,7 +125,7 @@ def test_window_boundaries_at_seven_oclock(make_store):
             Doc("Bài không liên quan giáo dục", "C", "2026-11-27 12:00", edu=False),
         ]
     )
-    digest = build_digest(db, morning())
+    digest = build_digest(db.conn, morning())
     assert sorted(s.title for s in digest.stories) == [
         "Bài không có giờ đăng, thấy lúc 20:00",
         "Bài lúc 06:59 sáng nay",
@@ -215,7 +215,7 @@ def _day_store(make_store):
 
 
 def test_alerts_put_the_province_first_then_the_most_severe(make_store):
-    digest = build_digest(_day_store(make_store), morning())
+    digest = build_digest(_day_store(make_store).conn, morning())
     assert [s.title for s in digest.alerts] == [
         "Học sinh đuối nước khi tắm sông ở Nghĩa Hưng",  # severity 3, local
         "Phụ huynh phản ánh lạm thu ở một trường tiểu học",  # severity 2, local
@@ -231,7 +231,7 @@ def test_alerts_put_the_province_first_then_the_most_severe(make_store):
 
 def test_local_stories_are_grouped_by_unit_then_theme(make_store):
     editorial = Editorial({"giao-vien": "Đội ngũ giáo viên"}, {})
-    digest = build_digest(_day_store(make_store), morning(), editorial=editorial)
+    digest = build_digest(_day_store(make_store).conn, morning(), editorial=editorial)
     groups = [(g.name, [s.title for s in g.stories]) for g in digest.local_groups]
     assert groups == [
         (SO, ["Sở GDĐT Ninh Bình hướng dẫn dạy thêm, học thêm"]),
@@ -244,7 +244,9 @@ def test_local_stories_are_grouped_by_unit_then_theme(make_store):
 
 
 def test_national_section_is_capped_and_led_by_the_most_covered_story(make_store):
-    digest = build_digest(_day_store(make_store), morning(), settings=Settings(national_limit=15))
+    digest = build_digest(
+        _day_store(make_store).conn, morning(), settings=Settings(national_limit=15)
+    )
     assert len(digest.national) == 15
     assert digest.national_more == 19 - 15
     lead = digest.national[0]
@@ -254,7 +256,7 @@ def test_national_section_is_capped_and_led_by_the_most_covered_story(make_store
 
 def test_story_carries_excerpt_units_theme_names_and_copies(make_store):
     editorial = Editorial({"duoi-nuoc": "Đuối nước", "bao-luc": "Bạo lực"}, {})
-    digest = build_digest(_day_store(make_store), morning(), editorial=editorial)
+    digest = build_digest(_day_store(make_store).conn, morning(), editorial=editorial)
     drowning = digest.alerts[0]
     assert drowning.excerpt == "Một học sinh lớp 7 bị đuối nước chiều qua."
     assert drowning.units == (SO,)
@@ -265,7 +267,7 @@ def test_story_carries_excerpt_units_theme_names_and_copies(make_store):
 
 
 def test_empty_window_is_empty(make_store):
-    digest = build_digest(make_store([]), morning())
+    digest = build_digest(make_store([]).conn, morning())
     assert digest.empty and digest.stories == ()
 
 
@@ -322,7 +324,7 @@ def test_sources_section_lists_failed_silent_and_disabled_sources(make_store):
         [SourceOutcome("hong", "failed", error="HTTP 503"), SourceOutcome("tot", "ok")],
     )
     add_run(db, "2026-11-27 18:00", [SourceOutcome("hong", "failed", error="HTTP 502")])
-    issues = build_digest(db, morning()).sources
+    issues = build_digest(db.conn, morning()).sources
     assert [(i.name, i.problem) for i in issues] == [
         ("hong", "failed"),
         ("tat", "disabled"),
@@ -332,7 +334,7 @@ def test_sources_section_lists_failed_silent_and_disabled_sources(make_store):
     assert "10/11/2026" in issues[2].detail
     recovered = [SourceOutcome("tot", "failed", error="hết thời gian chờ")]
     add_run(db, "2026-11-27 20:00", recovered)
-    issues = build_digest(db, morning()).sources
+    issues = build_digest(db.conn, morning()).sources
     [tot] = [i for i in issues if i.name == "tot"]
     assert tot.problem == "failed" and "nay đã đọc lại được" in tot.detail
 
@@ -388,6 +390,13 @@ def test_cli_default_is_plain_text_when_not_on_a_terminal(make_store):
     assert result.exit_code == 0
     assert "Không có tin nào trong khoảng từ 07:00 ngày 27/11/2026" in result.stdout
     assert "\x1b[" not in result.stdout
+
+
+def test_cli_digest_of_a_desk_never_scanned_is_empty_and_lays_its_database(isolated_home):
+    result = CliRunner().invoke(app, ["digest", "--date", MORNING])
+    assert result.exit_code == 0, result.output
+    assert "Không có tin nào trong khoảng từ 07:00 ngày 27/11/2026" in result.stdout
+    assert (isolated_home / "dumon.db").is_file()
 
 
 def test_cli_bad_date_is_a_clear_error_not_a_traceback(make_store):
@@ -498,7 +507,7 @@ def test_national_stories_are_ranked_by_who_acts_and_explained(make_store):
             national("Nhiều địa phương chuẩn bị khai giảng năm học mới"),
         ]
     )
-    digest = build_digest(db, morning(), editorial=BOOK, explain=True)
+    digest = build_digest(db.conn, morning(), editorial=BOOK, explain=True)
     titles = [s.title for s in digest.national]
     assert titles[0] == "Bộ GDĐT ban hành thông tư mới về đánh giá học sinh"
     assert titles[-1] == "Học sinh một trường ở Cà Mau trồng cây xanh"  # one province only
@@ -518,7 +527,7 @@ def test_what_the_limit_leaves_out_is_listed_with_links_in_every_format(make_sto
     )
     docs = [national(title) for title in titles]
     digest = build_digest(
-        make_store(docs), morning(), editorial=BOOK, settings=Settings(national_limit=3)
+        make_store(docs).conn, morning(), editorial=BOOK, settings=Settings(national_limit=3)
     )
     assert len(digest.national) == 3 and digest.national_more == 2
     assert [c.reason for c in digest.cut] == ["limit", "limit"]
@@ -540,7 +549,7 @@ def test_advertorials_and_stories_abroad_are_not_shown_but_listed(make_store):
             national("Bộ GDĐT hướng dẫn năm học mới", signals=(("bo-gddt", "title"),)),
         ]
     )
-    digest = build_digest(db, morning(), editorial=BOOK)
+    digest = build_digest(db.conn, morning(), editorial=BOOK)
     assert [s.title for s in digest.national] == ["Bộ GDĐT hướng dẫn năm học mới"]
     assert {(c.story.title, c.reason) for c in digest.cut} == {
         ("Trường quốc tế X tặng học bổng đến 100%", "soft"),
@@ -570,7 +579,7 @@ def test_a_roundup_joins_the_story_it_leads_with(make_store):
             ),
         ]
     )
-    digest = build_digest(db, morning(), editorial=BOOK)
+    digest = build_digest(db.conn, morning(), editorial=BOOK)
     (story,) = digest.stories
     assert story.title.startswith("Cho thôi chức")  # the roundup is never the lead
     assert [c.outlet for c in story.also_in] == ["Thanh Niên"]
@@ -594,7 +603,7 @@ def test_a_copy_the_matcher_did_not_keep_joins_the_story_it_copies(make_store):
             Doc("Giá xăng giảm mạnh từ chiều nay", "VnExpress", "2026-11-27 15:00", edu=False),
         ]
     )
-    digest = build_digest(db, morning(), editorial=BOOK)
+    digest = build_digest(db.conn, morning(), editorial=BOOK)
     (story,) = digest.stories
     assert [c.outlet for c in story.also_in] == ["Tuổi Trẻ"]
     assert digest.overview.articles == 1  # the overview counts what the matcher kept
@@ -618,12 +627,12 @@ def test_a_local_incident_carried_by_two_outlets_is_urgent(make_store):
             ),
         ]
     )
-    (story,) = build_digest(db, morning(), editorial=BOOK).alerts
+    (story,) = build_digest(db.conn, morning(), editorial=BOOK).alerts
     assert story.local and story.severity == 3
 
 
 def test_section_three_points_to_the_local_incidents_of_section_two(make_store):
-    digest = build_digest(_day_store(make_store), morning())
+    digest = build_digest(_day_store(make_store).conn, morning())
     text = render_text(digest)
     section_three = text.split("III. Tin về ngành giáo dục của tỉnh")[1].split("IV.")[0]
     assert "2 tin sự cố của tỉnh ở mục II" in section_three

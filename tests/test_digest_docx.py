@@ -25,7 +25,7 @@ def document(make_store):
         for i in range(40)  # enough for a second page
     ]
     docs.append(Doc("Tin chỉ có ngày đăng", "Tuổi Trẻ", "2026-11-28 00:00", units=(SO,)))
-    digest = build_digest(make_store(docs), resolve_window(on="2026-11-28"))
+    digest = build_digest(make_store(docs).conn, resolve_window(on="2026-11-28"))
     return docx.Document(io.BytesIO(render_docx(digest)))
 
 
@@ -86,7 +86,7 @@ def test_an_article_dated_without_a_time_shows_no_midnight(document):
 
 
 def test_parent_agency_and_place_from_the_settings(make_store):
-    digest = build_digest(make_store([]), resolve_window(on="2026-02-05"))
+    digest = build_digest(make_store([]).conn, resolve_window(on="2026-02-05"))
     document = docx.Document(
         io.BytesIO(render_docx(digest, parent_agency="UBND tỉnh Thử", place="Hoa Lư"))
     )

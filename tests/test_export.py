@@ -25,7 +25,7 @@ def db(reading_db):
 
 def jsonl(db, **kwargs) -> list[dict]:
     buffer = io.StringIO()
-    export.export(db, buffer, fmt="jsonl", **kwargs)
+    export.export(db.conn, buffer, fmt="jsonl", **kwargs)
     return [json.loads(line) for line in buffer.getvalue().splitlines()]
 
 
@@ -62,7 +62,7 @@ def test_batches_keep_hits_with_their_articles(db, monkeypatch):
 
 def test_csv_reads_back(db):
     buffer = io.StringIO()
-    summary = export.export(db, buffer, fmt="csv")
+    summary = export.export(db.conn, buffer, fmt="csv")
     rows = list(csv.DictReader(io.StringIO(buffer.getvalue())))
     assert summary.articles == len(rows) == len(ROWS)
     assert summary.hits == sum(len(r["hits"].split("; ")) for r in rows if r["hits"])
@@ -74,7 +74,7 @@ def test_csv_reads_back(db):
 
 def test_unknown_format(db):
     with pytest.raises(QueryError):
-        export.export(db, io.StringIO(), fmt="xml")
+        export.export(db.conn, io.StringIO(), fmt="xml")
 
 
 def test_jsonl_export_imports_into_another_desk(db, tmp_path):
@@ -82,7 +82,7 @@ def test_jsonl_export_imports_into_another_desk(db, tmp_path):
 
     path = tmp_path / "export.jsonl"
     with path.open("w", encoding="utf-8") as handle:
-        export.export(db, handle, fmt="jsonl")
+        export.export(db.conn, handle, fmt="jsonl")
     other = tmp_path / "other"
     other.mkdir()
     imported = import_jsonl(Desk(other), path)

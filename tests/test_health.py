@@ -16,7 +16,8 @@ from dumon.collecting.scan import run_scan
 from dumon.desk import Desk
 from dumon.models import SourceOutcome
 from dumon.settings import HealthSettings
-from dumon.storage import store
+from dumon.storage import sources, store
+from dumon.storage.sources import SourceState
 from dumon.vntime import VN_TZ
 from support.faultserver import write_sources
 
@@ -41,15 +42,17 @@ def states(desk) -> dict[str, health.SourceHealth]:
         db.close()
 
 
-def history(kinds: list[str], *, days: float) -> dict:
-    """A `sources` row after failures of these kinds, spread over `days` days, via the store."""
+def history(kinds: list[str], *, days: float) -> SourceState:
+    """A source's state after failures of these kinds, spread over `days` days, via the store."""
     db = store.open_db(":memory:")
     db["sources"].insert({"name": "nguon", "outlet": "Báo Nguồn"})
     for i, kind in enumerate(kinds):
         when = NOW - timedelta(days=days) + timedelta(days=days) * i / max(1, len(kinds) - 1)
         outcome = SourceOutcome("nguon", "failed", error=f"lỗi {kind}", error_kind=kind)
-        store.update_source_state(db, "nguon", outcome, now=store.to_iso(when) or "")
-    return store.source_state(db, "nguon")
+        sources.update_source_state(db, "nguon", outcome, now=store.to_iso(when) or "")
+    state = sources.source_state(db.conn, "nguon")
+    assert state is not None
+    return state
 
 
 def test_statuses_after_real_scans(faults, isolated_home):

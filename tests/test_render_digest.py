@@ -74,7 +74,7 @@ def digest(make_store):
         ]
     )
     editorial = Editorial({"duoi-nuoc": "Đuối nước"}, {})
-    return build_digest(db, resolve_window(on="2026-11-28"), editorial=editorial)
+    return build_digest(db.conn, resolve_window(on="2026-11-28"), editorial=editorial)
 
 
 def _assert_safe_text(text: str) -> None:
@@ -172,7 +172,7 @@ def test_json_keeps_data_and_escapes_invisible_characters(digest):
 
 
 def test_empty_digest_says_so_in_every_text_format(make_store):
-    digest = build_digest(make_store([]), resolve_window(on="2026-11-28"))
+    digest = build_digest(make_store([]).conn, resolve_window(on="2026-11-28"))
     message = "Không có tin nào trong khoảng từ 07:00 ngày 27/11/2026 đến 07:00 ngày 28/11/2026."
     assert message in render_text(digest).replace("\n", " ")
     assert message in BeautifulSoup(render_html(digest), "html.parser").get_text()
@@ -195,7 +195,7 @@ def test_html_lists_failing_sources_in_one_list(make_store):
             last_success="2026-11-20T08:00:00+07:00",
         )
     soup = BeautifulSoup(
-        render_html(build_digest(db, resolve_window(on="2026-11-28"))), "html.parser"
+        render_html(build_digest(db.conn, resolve_window(on="2026-11-28"))), "html.parser"
     )
     [sources] = soup.find_all("ul", class_="sources")
     assert [li.get_text()[:10] for li in sources.find_all("li")] == ["Báo hai (h", "Báo mot (m"]

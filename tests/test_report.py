@@ -32,7 +32,7 @@ def db(reading_db):
 
 @pytest.fixture
 def year_report(db):
-    return report.build_report(db, YEAR)
+    return report.build_report(db.conn, YEAR)
 
 
 def counts(rows):
@@ -75,7 +75,7 @@ def test_months_cover_the_whole_period_in_order(year_report):
 
 
 def test_unit_report_counts_only_that_unit(db):
-    r = report.build_report(db, YEAR, unit="le hong phong")
+    r = report.build_report(db.conn, YEAR, unit="le hong phong")
     assert r.units_matched == (LHP,)
     assert r.articles == 2
     assert counts(r.by_unit) == {LHP: (2, 0)}  # not the Sở named in the same article
@@ -87,7 +87,7 @@ def test_unit_report_counts_only_that_unit(db):
 
 def test_unknown_unit_is_a_query_error(db):
     with pytest.raises(QueryError, match="le hong phong"):
-        report.build_report(db, YEAR, unit="truong khong co")
+        report.build_report(db.conn, YEAR, unit="truong khong co")
 
 
 def test_top_stories_group_copies_and_rewrites(db):
@@ -101,7 +101,7 @@ def test_top_stories_group_copies_and_rewrites(db):
     )
     with db.atomic():
         store.store_articles(db, [(copy, MatchResult(True, True, True))], seen="x")
-    first, second = report.build_report(db, YEAR).top_stories[:2]
+    first, second = report.build_report(db.conn, YEAR).top_stories[:2]
     # The two rewrites of the tuyển sinh story (different titles) are one story …
     assert first.title == "Đề án tuyển sinh lớp 10 năm 2026 của Ninh Bình"
     assert first.outlets == ("VnExpress", "Thanh Niên") and first.articles == 2
@@ -112,7 +112,7 @@ def test_top_stories_group_copies_and_rewrites(db):
 
 
 def test_empty_period(db):
-    r = report.build_report(db, report.school_year("2030-2031"))
+    r = report.build_report(db.conn, report.school_year("2030-2031"))
     assert r.articles == 0 and r.alert_share == 0 and r.top_stories == ()
     assert "Không có tin giáo dục nào" in report_html(r)
 
@@ -160,7 +160,7 @@ class _Collector(HTMLParser):
 def test_html_report_is_self_contained_with_svg_charts(db):
     store_title = "Tin <script>alert(1)</script> & [bold]x[/bold]"
     db.execute("update articles set title = ? where id = 4", [store_title])
-    html = report_html(report.build_report(db, YEAR))
+    html = report_html(report.build_report(db.conn, YEAR))
     parser = _Collector()
     parser.feed(html)
     assert parser.tags.count("svg") == 2
@@ -179,7 +179,9 @@ def test_html_report_is_self_contained_with_svg_charts(db):
 def test_terminal_report_shows_bars_month_line_and_escaped_titles(db):
     db.execute("update articles set title = '[bold]Đậm[/bold] tin' where id = 1")
     buffer = io.StringIO()
-    print_report(Console(file=buffer, width=120, color_system=None), report.build_report(db, YEAR))
+    print_report(
+        Console(file=buffer, width=120, color_system=None), report.build_report(db.conn, YEAR)
+    )
     out = buffer.getvalue()
     assert "[bold]Đậm[/bold] tin" in out
     assert "Theo tháng" in out and "10/25" in out
@@ -248,20 +250,20 @@ def test_coverage_and_tags_follow_inserts_rematches_and_deletes(db):
     ).fetchall()
     assert tags == [("theme", "tuyen_sinh"), ("unit", LHP)]
     assert db.execute("select count(*) from article_tags where article_id = 5").fetchone() == (0,)
-    r = report.build_report(db, YEAR)
+    r = report.build_report(db.conn, YEAR)
     assert (r.articles, r.alerts) == (6, 2)
 
 
 def test_hour_bounds_count_from_the_articles(db):
     # 2025-10-12 10:00 splits the two tuyển sinh articles of that morning.
     period = report.resolve_period(start="2025-10-12T10:00+07:00", end="2025-12-31")
-    r = report.build_report(db, period)
+    r = report.build_report(db.conn, period)
     assert r.articles == 3
     assert [c.name for c in r.by_month] == ["2025-10", "2025-11", "2025-12"]
 
 
 def test_theme_display_names(db):
-    r = report.build_report(db, YEAR, theme_names={"tuyen_sinh": "Thi cử, tuyển sinh"})
+    r = report.build_report(db.conn, YEAR, theme_names={"tuyen_sinh": "Thi cử, tuyển sinh"})
     assert r.by_theme[0].shown == "Thi cử, tuyển sinh" and r.by_theme[0].name == "tuyen_sinh"
     assert r.as_json()["by_theme"][0] == {
         "theme": "tuyen_sinh",

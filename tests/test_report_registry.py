@@ -77,7 +77,7 @@ def desk(make_store, isolated_home):
 
 def test_every_unit_in_force_appears_grouped_with_the_so_first(desk):
     db, registry = desk
-    r = report.build_report(db, YEAR, registry=registry)
+    r = report.build_report(db.conn, YEAR, registry=registry)
     assert [(c.name, c.kind, c.articles) for c in r.by_unit] == [
         (SO_NB, "so", 1),
         (THD, "thpt", 2),  # its old name counted in
@@ -88,7 +88,7 @@ def test_every_unit_in_force_appears_grouped_with_the_so_first(desk):
 
 def test_figures_are_about_education_articles(desk):
     db, registry = desk
-    r = report.build_report(db, YEAR, registry=registry)
+    r = report.build_report(db.conn, YEAR, registry=registry)
     assert (r.articles, r.local, r.alerts, r.all_articles) == (3, 3, 1, 4)
     vne = next(c for c in r.by_outlet if c.name == "VnExpress")
     assert (vne.articles, vne.output) == (1, 2)  # the football story is output, not education
@@ -107,25 +107,25 @@ def test_figures_are_about_education_articles(desk):
 )
 def test_unit_is_found_by_any_name_preferring_the_one_in_force(desk, fragment, period, chosen):
     db, registry = desk
-    r = report.build_report(db, report.school_year(period), unit=fragment, registry=registry)
+    r = report.build_report(db.conn, report.school_year(period), unit=fragment, registry=registry)
     assert r.units_matched == (chosen,)
     assert [c.name for c in r.by_unit] == [chosen]
 
 
 def test_a_unit_report_counts_old_names_in(desk):
     db, registry = desk
-    r = report.build_report(db, YEAR, unit="THPT A Tran Hung Dao", registry=registry)
+    r = report.build_report(db.conn, YEAR, unit="THPT A Tran Hung Dao", registry=registry)
     assert r.articles == 2
 
 
 def test_imported_outlets_take_the_tier_of_their_site(desk):
     db, registry = desk
     tiers = report.tier_map(
-        db,
+        db.conn,
         [("vne", "VnExpress", "https://vnexpress.net/rss/giao-duc.rss", "central")],
         overrides={"Báo Ninh Bình": "local"},
     )
-    r = report.build_report(db, YEAR, registry=registry, tiers=tiers)
+    r = report.build_report(db.conn, YEAR, registry=registry, tiers=tiers)
     assert {c.name: c.tier for c in r.by_outlet} == {
         "VnExpress": "central",
         "vnexpress.net": "central",  # imported from an aggregator: matched by its site
@@ -137,7 +137,7 @@ def test_imported_outlets_take_the_tier_of_their_site(desk):
 def test_a_month_with_a_scan_but_no_article_is_zero_not_missing(desk):
     db, registry = desk
     add_run(db, "2025-12-05 06:00", [])
-    months = {m.name: m for m in report.build_report(db, YEAR, registry=registry).by_month}
+    months = {m.name: m for m in report.build_report(db.conn, YEAR, registry=registry).by_month}
     assert not months["2025-09"].missing and months["2025-09"].articles == 2
     assert not months["2025-12"].missing and months["2025-12"].articles == 0
     assert months["2026-01"].missing

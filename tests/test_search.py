@@ -7,7 +7,7 @@ import pytest
 
 from dumon.errors import QueryError
 from dumon.output import search
-from dumon.storage import query, store
+from dumon.storage import query, searching, sqlitefile, store
 from support.store_reading import LHP
 
 
@@ -19,7 +19,7 @@ def db(reading_db):
 
 
 def titles(db, query, **kwargs):
-    return {hit.title for hit in search.search(db, query, **kwargs).hits}
+    return {hit.title for hit in search.search(db.conn, query, **kwargs).hits}
 
 
 def test_accentless_query_finds_accented_text(db):
@@ -40,11 +40,11 @@ def test_d_without_stroke_finds_đ(db):
 def test_accented_query_matches_as_written_and_accentless_articles_come_last(db):
     # Accented "đào tạo" finds the accented articles first; the article written without any
     # diacritic ("dao tao") can only be matched accent-less, so it comes after them, flagged.
-    hits = search.search(db, "đào tạo").hits
+    hits = search.search(db.conn, "đào tạo").hits
     assert [h.accentless for h in hits] == [False, False, True]
     assert hits[-1].title == "Tieu de khong dau: dao tao giao vien"
     assert titles(db, "đuối") == {"Học sinh đuối nước khi tắm sông"}
-    hits = search.search(db, "đào tạo giáo viên").hits
+    hits = search.search(db.conn, "đào tạo giáo viên").hits
     assert [h.accentless for h in hits] == [False, True]
 
 
@@ -121,31 +121,31 @@ def test_operators_in_lower_case_are_words(db):
 )
 def test_bad_syntax_is_a_query_error_in_vietnamese(db, query):
     with pytest.raises(QueryError) as caught:
-        search.search(db, query)
+        search.search(db.conn, query)
     assert "Cách sửa" in caught.value.message
 
 
 def test_fts_keywords_and_specials_in_words_are_searched_as_text(db):
     # NEAR, column filters and stray stars are never passed to FTS5 as syntax.
     for text in ("NEAR(a b)", "title:hoc", "a*b*", "^khai", "'x'", "{title}:x", "-x +y"):
-        search.search(db, text)  # no exception
+        search.search(db.conn, text)  # no exception
 
 
 def test_newest_first_and_limit(db):
-    hits = search.search(db, '"tuyen sinh"', limit=2).hits
+    hits = search.search(db.conn, '"tuyen sinh"', limit=2).hits
     assert [h.published[:10] for h in hits] == ["2026-03-08", "2025-10-12"]
 
 
 def test_relevance_order_puts_title_matches_first(db):
-    hits = search.search(db, "hoa hoc", order="relevance").hits
+    hits = search.search(db.conn, "hoa hoc", order="relevance").hits
     assert hits[0].title.startswith("Trường chuyên")
-    result = search.search(db, "tuyen sinh", order="relevance")
+    result = search.search(db.conn, "tuyen sinh", order="relevance")
     assert result.order == "relevance" and not result.fell_back
 
 
 def test_relevance_falls_back_to_newest_when_the_match_set_is_huge(db, monkeypatch):
     monkeypatch.setattr(search, "RANK_LIMIT", 2)
-    result = search.search(db, "tuyen sinh", order="relevance")
+    result = search.search(db.conn, "tuyen sinh", order="relevance")
     assert result.fell_back and result.order == "newest"
     assert result.hits[0].published.startswith("2026-03-08")
 
@@ -193,14 +193,14 @@ def test_bad_date_is_a_query_error():
 
 
 def test_snippet_marks_the_matched_words(db):
-    hit = search.search(db, '"đuối nước"').hits[0]
+    hit = search.search(db.conn, '"đuối nước"').hits[0]
     assert hit.snippet_text.count("«đuối» «nước»") == 2
-    hit = search.search(db, "hoa hoc").hits[0]
+    hit = search.search(db.conn, "hoa hoc").hits[0]
     assert "«hoá» «học»" in hit.snippet_text
 
 
 def test_snippet_marks_a_phrase_only_where_it_occurs(db):
-    hit = next(h for h in search.search(db, '"sinh lop 10"').hits if "Hà Nội" in h.title)
+    hit = next(h for h in search.search(db.conn, '"sinh lop 10"').hits if "Hà Nội" in h.title)
     # "học sinh vào lớp 10" holds the words but not the phrase; the title holds the phrase.
     assert (
         "«"
@@ -221,7 +221,7 @@ def test_long_text_snippet_is_a_window_around_the_match():
 
 
 def test_units_come_back_as_lists(db):
-    hit = search.search(db, "12 giai").hits[0]
+    hit = search.search(db.conn, "12 giai").hits[0]
     assert hit.units == (LHP,)
     assert hit.as_json()["units"] == [LHP]
 
@@ -249,12 +249,24 @@ def test_an_older_database_is_migrated_before_reading(reading_db):
         conn.execute(statement)
     conn.commit()
     conn.close()
-    reader = search.open_reader(reading_db)
+    reader = sqlitefile.open_reader(reading_db)
     try:
         found = search.search(reader, "tuyen sinh", filters=search.Filters(unit="le hong"))
     finally:
         reader.close()
     assert {h.title for h in found.hits} >= {"Ninh Bình công bố đề án tuyển sinh lớp 10 năm 2026"}
+
+
+def test_the_reader_reads_but_cannot_write(reading_db):
+    import sqlite3
+
+    reader = sqlitefile.open_reader(reading_db)
+    try:
+        assert reader.execute("select count(*) from articles").fetchone()[0] > 0
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.execute("delete from articles")
+    finally:
+        reader.close()
 
 
 def test_terminal_rendering_keeps_markup_as_text(db):
@@ -265,7 +277,9 @@ def test_terminal_rendering_keeps_markup_as_text(db):
     from dumon.render.search_view import print_search
 
     buffer = io.StringIO()
-    print_search(Console(file=buffer, width=100, color_system=None), search.search(db, "script"))
+    print_search(
+        Console(file=buffer, width=100, color_system=None), search.search(db.conn, "script")
+    )
     out = buffer.getvalue()
     assert "[bold]đậm[/bold]" in out and "<script>alert(1)</script>" in out
     assert "http://127.0.0.1/bai/8" in out
@@ -291,9 +305,9 @@ def test_i_and_y_spellings_find_each_other(db):
 
 def test_walking_the_date_index_gives_the_same_page(db, monkeypatch):
     filters = search.Filters(until=search.parse_bound("2026-01-31", end=True))
-    expected = [h.url for h in search.search(db, "hoc OR sinh", filters=filters, limit=3).hits]
-    monkeypatch.setattr(search, "WALK_MIN", 1)  # the strategy for common words
-    assert [h.url for h in search.search(db, "hoc OR sinh", filters=filters, limit=3).hits] == (
-        expected
-    )
+    expected = [h.url for h in search.search(db.conn, "hoc OR sinh", filters=filters, limit=3).hits]
+    monkeypatch.setattr(searching, "WALK_MIN", 1)  # the strategy for common words
+    assert [
+        h.url for h in search.search(db.conn, "hoc OR sinh", filters=filters, limit=3).hits
+    ] == (expected)
     assert len(expected) == 3

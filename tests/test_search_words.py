@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dumon.output import search
-from dumon.storage import migrations, query
+from dumon.storage import migrations, query, sqlitefile
 from support.store import Doc
 
 DOCS = (
@@ -31,7 +31,7 @@ def db(make_store):
 
 
 def titles(db, text, **kwargs) -> list[str]:
-    return [hit.title for hit in search.search(db, text, **kwargs).hits]
+    return [hit.title for hit in search.search(db.conn, text, **kwargs).hits]
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_a_star_makes_one_syllable_a_prefix(db):
 
 
 def test_what_was_searched_is_said_in_words(db):
-    result = search.search(db, "lạm thu", filters=search.Filters(alerts=True))
+    result = search.search(db.conn, "lạm thu", filters=search.Filters(alerts=True))
     assert result.searched == '"lạm thu" (các từ liền nhau, đúng dấu); chỉ tin cần lưu ý'
     assert query.describe(query.parse_query("hoc phi NOT Ha Noi")) == (
         '"hoc phi" (các từ liền nhau, không dấu, khớp mọi cách bỏ dấu) nhưng không có '
@@ -98,24 +98,24 @@ def test_what_was_searched_is_said_in_words(db):
     ],
 )
 def test_a_search_that_finds_nothing_suggests_one_that_does(db, typed, suggested):
-    result = search.search(db, typed)
+    result = search.search(db.conn, typed)
     assert result.suggestions, result
     best = result.suggestions[0]
     assert best.query == suggested
     assert best.matches >= 1
-    assert search.search(db, best.query).hits
+    assert search.search(db.conn, best.query).hits
 
 
 def test_a_glued_number_is_suggested_even_when_something_matched(db):
     # "lop10" is written once in the store; "lop 10" finds more.
-    result = search.search(db, "lop10")
+    result = search.search(db.conn, "lop10")
     assert [h.title for h in result.hits] == ["Nhóm ôn thi lop10 trên mạng"]
     assert [(s.query, s.matches) for s in result.suggestions] == [("lop 10", 2)]
 
 
 def test_no_suggestion_when_nothing_close_exists(db):
-    assert search.search(db, "zzzzqqq").suggestions == ()
+    assert search.search(db.conn, "zzzzqqq").suggestions == ()
 
 
 def test_the_reader_knows_the_latest_migration():
-    assert migrations.latest() == search.SCHEMA
+    assert migrations.latest() == sqlitefile.SCHEMA

@@ -62,7 +62,7 @@ def test_doctor_never_counts_an_unread_source_as_working(isolated_home, make_sto
 
 def test_digest_section_v_lists_the_unread_source(isolated_home, make_store):
     db = _desk(isolated_home, make_store)
-    digest = build_digest(db, resolve_window(on=f"{RECENT:%Y-%m-%d}"))
+    digest = build_digest(db.conn, resolve_window(on=f"{RECENT:%Y-%m-%d}"))
     assert [(i.name, i.problem) for i in digest.sources] == [("chua-doc-bao-tinh", "new")]
     text = render_text(digest)
     assert "chưa kiểm chứng" in text

@@ -431,9 +431,12 @@ _Y_BACK = {i: y for y, i in _Y_TO_I.items() if y.islower()}
 
 
 def spellings(word: str) -> set[str]:
-    """Every lower-case word that :func:`canonical_tones` turns into ``word`` (a word in
-    canonical form): itself, the tone on the second vowel (hòa ← hoà), y for i (lí ← lý)."""
+    """Every lower-case word that reads as ``word``: those :func:`canonical_tones` turns into
+    the same word. ``word`` as written and in canonical form, the tone on the second vowel
+    (hòa, hoà), y for i (lí, lý). The matcher screens for them; search looks for them."""
     out = {word}
+    word = canonical_tones(word)
+    out.add(word)
     back = _TONE_BACK.get(word[-2:])
     if back is not None and word[-3:-2] != "q":
         out.add(word[:-2] + back)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from dumon.models import Article, Source, SourceOutcome
-from dumon.storage import store
+from dumon.storage import sources, store
 from dumon.verdicts import Hit, MatchResult
 from dumon.vntime import VN_TZ
 
@@ -99,7 +99,9 @@ def fill_store(db: store.Database, docs: Iterable[Doc]) -> None:
 
 def add_source(db: store.Database, name: str, outlet: str, **state: object) -> None:
     """A configured source with the given health columns (status, last_error, …)."""
-    store.sync_sources(db, [Source(name, f"http://127.0.0.1/{name}.rss", "rss", outlet, "central")])
+    sources.sync_sources(
+        db, [Source(name, f"http://127.0.0.1/{name}.rss", "rss", outlet, "central")]
+    )
     if state:
         db["sources"].update(name, state)
 

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from dumon.models import Article, Source
-from dumon.storage import store
+from dumon.storage import sources, store
 from dumon.verdicts import Hit, MatchResult
 from dumon.vntime import VN_TZ
 
@@ -120,7 +120,7 @@ ROWS = (
 def make_store(db_path) -> None:
     """Write ROWS (with sources and one hit per unit/theme) into a fresh database."""
     db = store.open_db(db_path)
-    store.sync_sources(db, SOURCES)
+    sources.sync_sources(db, SOURCES)
     pairs = []
     for i, (when, outlet, title, summary, units, themes, alert) in enumerate(ROWS):
         article = Article(

@@ -14,7 +14,7 @@ app = typer.Typer()
 
 def _open_db(ctx: typer.Context):
     """The desk's database, read-only; it must already exist (reading never creates one)."""
-    from dumon.output.search import open_reader
+    from dumon.storage.sqlitefile import open_reader
 
     desk = resolve_home(ctx.obj.home)
     if not desk.db_path.is_file():

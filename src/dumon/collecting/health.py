@@ -10,7 +10,7 @@ After the model of Media Cloud's feed fetcher: every source has one status —
     silent     read without error, but no new article for `silent_after_days`
     disabled   switched off: in sources.yaml, by hand (`dumon sources disable`) or automatically
 
-Failures are weighted by kind (``store.FAILURE_WEIGHTS``): a source is switched off
+Failures are weighted by kind (``storage.sources.FAILURE_WEIGHTS``): a source is switched off
 automatically once it has been failing for ``disable_after_days`` divided by the mean weight of
 its failures, so a dead feed (weight 1) goes after 14 days, a merely slow one (weight 0.5) only
 after 28. The database row is the truth; this module only reads it and flips ``disabled_at``.
@@ -22,13 +22,19 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from dumon.collecting.config import SourcesConfig
 from dumon.errors import ConfigError
 from dumon.models import Source
 from dumon.settings import HealthSettings
-from dumon.storage import store
+from dumon.storage import sources as source_table
+from dumon.storage.rows import to_iso
+from dumon.storage.sources import SourceState
 from dumon.vntime import VN_TZ
+
+if TYPE_CHECKING:  # the digest judges sources without loading sqlite-utils or sources.yaml
+    from dumon.collecting.config import SourcesConfig
+    from dumon.storage.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -79,24 +85,28 @@ def _days(since: datetime | None, now: datetime) -> int | None:
     return max(0, (now - since).days) if since else None
 
 
-def mean_weight(row: dict) -> float:
+def mean_weight(state: SourceState) -> float:
     """The mean weight of the source's current run of failures (1.0 when unknown)."""
-    count = row.get("consecutive_failures") or 0
-    score = row.get("failure_score") or 0.0
+    count = state.consecutive_failures or 0
+    score = state.failure_score or 0.0
     return score / count if count else 1.0
 
 
 def assess(
-    row: dict, now: datetime, settings: HealthSettings, *, configured: Source | None = None
+    state: SourceState,
+    now: datetime,
+    settings: HealthSettings,
+    *,
+    configured: Source | None = None,
 ) -> SourceHealth:
-    """Classify one `sources` row (see the module docstring for the statuses)."""
-    name = row.get("name") or (configured.name if configured else "?")
-    outlet = row.get("outlet") or (configured.outlet if configured else name)
-    failures = row.get("consecutive_failures") or 0
-    error = row.get("last_error")
-    failing_since = _parse(row.get("failing_since"))
-    last_new = _parse(row.get("last_new_article"))
-    last_success = _parse(row.get("last_success"))
+    """Classify one source's recorded state (see the module docstring for the statuses)."""
+    name = state.name or (configured.name if configured else "?")
+    outlet = state.outlet or (configured.outlet if configured else name)
+    failures = state.consecutive_failures or 0
+    error = state.last_error
+    failing_since = _parse(state.failing_since)
+    last_new = _parse(state.last_new_article)
+    last_success = _parse(state.last_success)
 
     def make(status: str, since: datetime | None, text: str) -> SourceHealth:
         return SourceHealth(
@@ -105,9 +115,9 @@ def assess(
 
     if configured is not None and not configured.enabled:
         return make("disabled", None, "đã tắt trong sources.yaml (enabled: false).")
-    disabled_at = _parse(row.get("disabled_at"))
+    disabled_at = _parse(state.disabled_at)
     if disabled_at:
-        if row.get("status") == AUTO_DISABLED:
+        if state.status == AUTO_DISABLED:
             reason = f"đã tự động tắt ngày {_day(disabled_at)} vì lỗi kéo dài"
             if failing_since:
                 reason += f" từ {_day(failing_since)}"
@@ -124,7 +134,7 @@ def assess(
     if failures and failing_since:
         days = _days(failing_since, now) or 0
         detail = f"{failures} lần liên tiếp; lần cuối: {error or 'không rõ lý do'}"
-        if mean_weight(row) >= HARD_WEIGHT and days >= DEAD_AFTER_DAYS:
+        if mean_weight(state) >= HARD_WEIGHT and days >= DEAD_AFTER_DAYS:
             return make(
                 "dead",
                 failing_since,
@@ -146,7 +156,7 @@ def assess(
             "thử đọc ngay (hoặc đợi lượt quét tới).",
         )
     if last_new is None:
-        if row.get("items_last") == 0:
+        if state.items_last == 0:
             return make(
                 "silent",
                 None,
@@ -163,7 +173,7 @@ def assess(
             "Cách sửa: kiểm tra địa chỉ nguồn (`dumon sources check`); có thể báo đã đổi "
             "chuyên mục.",
         )
-    if row.get("status") == "unchanged":
+    if state.status == "unchanged":
         return make(
             "unchanged", None, f"không có gì mới ở lần đọc cuối; bài mới gần nhất {_day(last_new)}."
         )
@@ -171,7 +181,7 @@ def assess(
 
 
 def source_health(
-    db: store.Database,
+    db: Database,
     now: datetime | None = None,
     *,
     settings: HealthSettings | None = None,
@@ -180,13 +190,16 @@ def source_health(
     """Every source's health, worst first; limited to the configured sources when given."""
     now = now or datetime.now(VN_TZ)
     settings = settings or HealthSettings()
-    rows = store.source_states(db) if "sources" in db.table_names() else {}
+    states = source_table.source_states(db.conn)
     if sources is None:
-        result = [assess(row, now, settings) for row in rows.values()]
+        result = [assess(state, now, settings) for state in states.values()]
     else:
         result = [
             assess(
-                rows.get(s.name, {"name": s.name, "outlet": s.outlet}), now, settings, configured=s
+                states.get(s.name) or SourceState(s.name, outlet=s.outlet),
+                now,
+                settings,
+                configured=s,
             )
             for s in sources
         ]
@@ -195,46 +208,39 @@ def source_health(
     return result
 
 
-def active_sources(db: store.Database, sources: Iterable[Source]) -> tuple[Source, ...]:
+def active_sources(db: Database, sources: Iterable[Source]) -> tuple[Source, ...]:
     """The sources not switched off in the database (scan calls this after `config.select`)."""
-    sources = tuple(sources)
-    if "sources" not in db.table_names():
-        return sources
-    off = {row[0] for row in db.execute("select name from sources where disabled_at is not null")}
+    off = source_table.disabled_sources(db.conn)
     return tuple(s for s in sources if s.name not in off)
 
 
-def due_for_disabling(row: dict, now: datetime, settings: HealthSettings) -> bool:
+def due_for_disabling(state: SourceState, now: datetime, settings: HealthSettings) -> bool:
     """Whether a failing source has failed long enough, weighted by kind, to be switched off."""
-    since = _parse(row.get("failing_since"))
-    if row.get("disabled_at") or not since or not row.get("consecutive_failures"):
+    since = _parse(state.failing_since)
+    if state.disabled_at or not since or not state.consecutive_failures:
         return False
-    weighted_days = (now - since).total_seconds() / 86400 * mean_weight(row)
+    weighted_days = (now - since).total_seconds() / 86400 * mean_weight(state)
     return weighted_days >= settings.disable_after_days
 
 
 def disable_failing(
-    db: store.Database, *, now: datetime | None = None, settings: HealthSettings | None = None
+    db: Database, *, now: datetime | None = None, settings: HealthSettings | None = None
 ) -> list[str]:
     """Switch off the sources that have failed too long; return their names (called by scan)."""
     now = now or datetime.now(VN_TZ)
     settings = settings or HealthSettings()
     names = [
-        row["name"]
-        for row in store.source_states(db).values()
-        if due_for_disabling(row, now, settings)
+        state.name
+        for state in source_table.source_states(db.conn).values()
+        if due_for_disabling(state, now, settings)
     ]
     if names:
-        with store.write_transaction(db):
-            for name in names:
-                db.table("sources").update(
-                    name, {"disabled_at": store.to_iso(now), "status": AUTO_DISABLED}
-                )
+        source_table.disable_sources(db, names, at=to_iso(now) or "", status=AUTO_DISABLED)
         log.warning("sources disabled after failing too long: %s", ", ".join(names))
     return names
 
 
-def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: bool) -> None:
+def set_enabled(db: Database, config: SourcesConfig, name: str, enabled: bool) -> None:
     """Switch a configured source on (with a fresh failure record and no stored validators,
     so its next fetch is a whole one) or off, by hand."""
     configured = {s.name: s for s in config.sources}
@@ -245,19 +251,9 @@ def set_enabled(db: store.Database, config: SourcesConfig, name: str, enabled: b
             f"không có nguồn tên '{name}'",
             "xem danh sách bằng `dumon sources list` và dùng đúng tên ở cột đầu",
         )
-    store.sync_sources(db, [configured[name]])
-    now = store.now_iso()
+    source_table.sync_sources(db, [configured[name]])
     if enabled:
-        changes = {
-            "disabled_at": None,
-            "status": "new",
-            "consecutive_failures": 0,
-            "failure_score": 0.0,
-            "failing_since": None,
-            "etag": None,
-            "last_modified": None,
-        }
+        source_table.enable_source(db, name)
     else:
-        changes = {"disabled_at": now, "status": MANUAL_DISABLED}
-    with store.write_transaction(db):
-        db.table("sources").update(name, changes)
+        now = to_iso(datetime.now(VN_TZ)) or ""
+        source_table.disable_sources(db, [name], at=now, status=MANUAL_DISABLED)

@@ -36,6 +36,7 @@ from dumon.collecting.worker import (
 from dumon.desk import Desk
 from dumon.models import Article, FetchStatus, ScanReport, Source, SourceOutcome
 from dumon.settings import HealthSettings, load_settings
+from dumon.storage import sources as source_table
 from dumon.storage import store
 from dumon.storage.lock import DeskLock
 from dumon.storage.rows import ArticleRecord
@@ -163,7 +164,7 @@ def _scan_with(
     db = store.open_db(desk.db_path)
     try:
         store.close_abandoned_runs(db)
-        store.sync_sources(db, config.sources)
+        source_table.sync_sources(db, config.sources)
         if not only:  # health: sources switched off in the database are skipped
             sources = health.active_sources(db, sources)
         if on_start:
@@ -200,8 +201,7 @@ def _give_up_run(db: store.Database, run_id: int) -> None:
     """Mark a run the scan cannot finish (full disk, corrupt database) as failed, if the
     database still takes that much; else the next scan marks it interrupted."""
     try:
-        if db.conn.in_transaction:
-            db.conn.rollback()
+        store.roll_back(db)
         store.finish_run(db, run_id, "failed")
     except sqlite3.Error as exc:
         log.warning("run %d left as it was: %s", run_id, exc)
@@ -255,7 +255,7 @@ async def _scan_all(
     deadline: float,
     jobs: _Jobs,
 ) -> list[SourceOutcome]:
-    states = store.source_states(db)
+    states = source_table.source_states(db.conn)
     writer = _Writer(db_path)
     results: dict[str, SourceOutcome] = {}
     end = time.monotonic() + deadline
@@ -271,7 +271,7 @@ async def _scan_all(
                         fetcher,
                         pool,
                         source,
-                        states.get(source.name, {}),
+                        states.get(source.name),
                         run_id,
                         pages,
                     )
@@ -318,7 +318,7 @@ async def _scan_one(
     fetcher: Fetcher,
     pool: Executor,
     source: Source,
-    state: dict,
+    state: source_table.SourceState | None,
     run_id: int,
     pages: _PageBudget,
 ) -> SourceOutcome:
@@ -326,7 +326,9 @@ async def _scan_one(
     loop = asyncio.get_running_loop()
     try:
         result = await fetcher.fetch(
-            source.url, etag=state.get("etag"), last_modified=state.get("last_modified")
+            source.url,
+            etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
         )
         if result.status is FetchStatus.NOT_MODIFIED:
             outcome = SourceOutcome(
@@ -530,7 +532,7 @@ def _store_source(
             hits_new=batch.hits_new,
             elapsed=time.monotonic() - fetched.began,
         )
-        store.update_source_state(
+        source_table.update_source_state(
             db,
             name,
             outcome,
@@ -545,5 +547,5 @@ def _store_source(
 def _record_outcome(db: store.Database, run_id: int, outcome: SourceOutcome) -> None:
     """Record a source that stored nothing (unchanged or failed): its health and run result."""
     with store.write_transaction(db):
-        store.update_source_state(db, outcome.source, outcome, now=store.now_iso())
+        source_table.update_source_state(db, outcome.source, outcome, now=store.now_iso())
         store.record_outcome(db, run_id, outcome)

@@ -13,7 +13,8 @@ from dumon.collecting.fetch import Fetcher
 from dumon.desk import Desk
 from dumon.models import FetchStatus, Source
 from dumon.settings import load_settings
-from dumon.storage import store
+from dumon.storage.sources import SourceState, source_states
+from dumon.storage.sqlitefile import open_reader
 from dumon.vntime import VN_TZ
 
 
@@ -43,20 +44,19 @@ def _days_since(value: str | None, now: datetime) -> int | None:
 def list_sources(desk: Desk) -> list[SourceRow]:
     """Every configured source with what the database knows of its health."""
     config = load_sources(desk.sources_path)
-    states: dict[str, dict] = {}
+    states: dict[str, SourceState] = {}
     if desk.db_path.exists():
-        db = store.open_db(desk.db_path)
+        conn = open_reader(desk.db_path)
         try:
-            states = store.source_states(db)
+            states = source_states(conn)
         finally:
-            db.close()
+            conn.close()
     now = datetime.now(VN_TZ)
     settings = load_settings(desk.settings_path).health
     rows = []
     for source in config.sources:
-        state = states.get(source.name, {})
-        known = state or {"name": source.name, "outlet": source.outlet}
-        judged = health.assess(known, now, settings, configured=source)
+        state = states.get(source.name) or SourceState(source.name, outlet=source.outlet)
+        judged = health.assess(state, now, settings, configured=source)
         rows.append(
             SourceRow(
                 name=source.name,
@@ -64,13 +64,13 @@ def list_sources(desk: Desk) -> list[SourceRow]:
                 outlet=source.outlet,
                 tier=source.tier,
                 url=source.url,
-                enabled=source.enabled and not state.get("disabled_at"),
+                enabled=source.enabled and not state.disabled_at,
                 verified=source.verified,
-                status=state.get("status") or "new",
-                last_success=state.get("last_success"),
-                consecutive_failures=state.get("consecutive_failures") or 0,
-                days_since_new=_days_since(state.get("last_new_article"), now),
-                last_error=state.get("last_error"),
+                status=state.status or "new",
+                last_success=state.last_success,
+                consecutive_failures=state.consecutive_failures or 0,
+                days_since_new=_days_since(state.last_new_article, now),
+                last_error=state.last_error,
                 health=judged.status,
             )
         )

@@ -14,9 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dumon import textnorm
 from dumon.errors import DumonError
+
+if TYPE_CHECKING:
+    from dumon.matching.keywords import KeywordProfile
 
 log = logging.getLogger(__name__)
 
@@ -182,11 +186,16 @@ def load_registry(folder: Path) -> Registry:
                 forms=tuple(sorted(forms)),
             )
         )
-    return Registry(tuple(units), {theme.key: theme.name for theme in profile.themes})
+    return Registry(tuple(units), profile_theme_names(profile))
+
+
+def profile_theme_names(profile: KeywordProfile) -> dict[str, str]:
+    """Theme key → display name, as every reading command shows themes."""
+    return {theme.key: theme.name for theme in profile.themes}
 
 
 def theme_names(folder: Path) -> dict[str, str]:
-    """Theme key → display name, read without validating the whole folder (search's output).
+    """The same names read without validating the whole folder (search's output).
 
     Search runs often and starts fast; a folder ``dumon keywords check`` would refuse still
     gives the names it can read.

@@ -100,23 +100,23 @@ def rematch(
         pending: list[tuple[int, MatchResult]] = []
         for row in store.iter_articles(db, since=since):
             report.articles += 1
-            published = datetime.fromisoformat(row["published"]) if row["published"] else None
+            published = datetime.fromisoformat(row.published) if row.published else None
             result = matcher.match(
-                title=row["title"],
-                summary=row["summary"] or "",
-                body=row["body"] or "",
-                url=row["url"],
-                outlet=row["outlet"] or "",
+                title=row.title,
+                summary=row.summary or "",
+                body=row.body or "",
+                url=row.url,
+                outlet=row.outlet or "",
                 published=published,
             )
             before = _labels(
-                bool(row["edu"]),
-                bool(row["local"]),
-                bool(row["alert"]),
-                json.loads(row["units"] or "[]"),
-                json.loads(row["themes"] or "[]"),
-                row["severity"] or 0,
-                row.get("scope") or "",
+                bool(row.edu),
+                bool(row.local),
+                bool(row.alert),
+                json.loads(row.units or "[]"),
+                json.loads(row.themes or "[]"),
+                row.severity or 0,
+                row.scope or "",
             )
             after = _labels(
                 result.edu,
@@ -129,29 +129,23 @@ def rematch(
             )
             if before == after:
                 # the verdict stands; what it rests on (hits the digest ranks by) may not
-                was_relevant = row["edu"] or row["local"] or row["alert"]
-                stored = store.stored_hits(db, row["id"]) if was_relevant else set()
+                was_relevant = row.edu or row.local or row.alert
+                stored = store.stored_hits(db, row.id) if was_relevant else set()
                 if not dry_run and stored != _new_hits(result):
-                    pending.append((row["id"], result))
+                    pending.append((row.id, result))
                 continue
             report.changed += 1
             for label in sorted(after - before):
-                report.note(label, added=True, title=row["title"])
+                report.note(label, added=True, title=row.title)
             for label in sorted(before - after):
-                report.note(label, added=False, title=row["title"])
+                report.note(label, added=False, title=row.title)
             if not dry_run:
-                pending.append((row["id"], result))
+                pending.append((row.id, result))
                 if len(pending) >= 1000:
-                    _apply(db, pending)
+                    store.update_matches(db, pending)
                     pending = []
         if pending:
-            _apply(db, pending)
+            store.update_matches(db, pending)
     finally:
         db.close()
     return report
-
-
-def _apply(db: store.Database, pending: list[tuple[int, MatchResult]]) -> None:
-    with db.atomic():
-        for article_id, result in pending:
-            store.update_match(db, article_id, result)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,10 +24,14 @@ from datetime import date, datetime, time, timedelta
 from dumon.collecting.health import assess
 from dumon.desk import Desk
 from dumon.errors import DumonError, QueryError
+from dumon.matching.registry import profile_theme_names
 from dumon.output.ranking import Signal, importance
 from dumon.output.stories import StoryItem, cluster_stories
 from dumon.settings import HealthSettings, Settings, load_settings
-from dumon.storage import store
+from dumon.storage.reading import WindowArticle, ranking_hits, run_failures, window_articles
+from dumon.storage.rows import to_iso
+from dumon.storage.sources import source_states
+from dumon.storage.sqlitefile import open_reader
 from dumon.textnorm import fold, normalize
 from dumon.vntime import VN_TZ, Moment, parse_moment
 
@@ -57,11 +62,11 @@ class Window:
 
     @property
     def start_iso(self) -> str:
-        return store.to_iso(self.start) or ""
+        return to_iso(self.start) or ""
 
     @property
     def end_iso(self) -> str:
-        return store.to_iso(self.end) or ""
+        return to_iso(self.end) or ""
 
 
 @dataclass(frozen=True)
@@ -226,35 +231,6 @@ def resolve_window(
 
 # --- reading the store ---------------------------------------------------------------------
 
-_RELEVANT = "(edu = 1 or local = 1 or alert = 1)"
-_ARTICLE_COLUMNS = (
-    "id, title, substr(coalesce(summary, ''), 1, 600) as summary, "
-    f"case when {_RELEVANT} then substr(coalesce(body, ''), 1, 1500) else '' end as body, "
-    "url, outlet, source, published, first_seen, edu, local, alert, severity, units, themes, "
-    "scope"
-)
-
-
-def window_articles(db: store.Database, window: Window) -> list[dict]:
-    """Every article of a window, by publication time (else the time first seen): the
-    relevant ones make the stories, all of them weigh words and may join a story.
-
-    Written as two ranges instead of ``coalesce(published, first_seen)`` so that each is
-    answered from an index: dated articles from ``published``, undated ones from the partial
-    index ``idx_articles_undated`` (migration m003).
-    """
-    sql = (
-        f"select {_ARTICLE_COLUMNS} from articles "
-        "where published >= :s and published < :e "
-        f"union all select {_ARTICLE_COLUMNS} from articles indexed by idx_articles_undated "
-        "where first_seen >= :s and first_seen < :e and published is null"
-    )
-    return list(db.query(sql, {"s": window.start_iso, "e": window.end_iso}))
-
-
-def is_relevant(row: dict) -> bool:
-    return bool(row["edu"] or row["local"] or row["alert"])
-
 
 @dataclass(frozen=True)
 class Marks:
@@ -265,49 +241,32 @@ class Marks:
     signals: dict[int, list[tuple[str, str]]]
 
 
-def article_marks(db: store.Database, article_ids: list[int]) -> Marks:
+def article_marks(conn: sqlite3.Connection, article_ids: list[int]) -> Marks:
     alerts: dict[int, list[str]] = defaultdict(list)
     signals: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for i in range(0, len(article_ids), 500):
-        chunk = article_ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for article_id, kind, key, field in db.execute(
-            "select article_id, kind, key, field from hits "
-            f"where kind in ('alert', 'signal') and article_id in ({marks}) order by id",
-            chunk,
-        ):
-            if kind == "alert":
-                if key not in alerts[article_id]:
-                    alerts[article_id].append(key)
-            else:
-                signals[article_id].append((key, field))
+    for hit in ranking_hits(conn, article_ids):
+        if hit.kind == "alert":
+            if hit.key not in alerts[hit.article_id]:
+                alerts[hit.article_id].append(hit.key)
+        else:
+            signals[hit.article_id].append((hit.key, hit.field))
     return Marks(alerts, signals)
 
 
 def source_issues(
-    db: store.Database, window: Window, *, health: HealthSettings
+    conn: sqlite3.Connection, window: Window, *, health: HealthSettings
 ) -> list[SourceIssue]:
     """Sources that failed in the window's runs, or are failing, off or silent at its end.
 
     The wording of each source's state is the health module's, so the digest, `dumon doctor`
     and `dumon sources list` say the same thing.
     """
-    if "sources" not in db.table_names():
-        return []
-    failures: dict[str, tuple[int, str | None]] = {}
-    for name, count, error in db.execute(
-        "select rs.source, count(*), (select rs2.error from run_sources rs2 join runs r2 "
-        "on r2.id = rs2.run_id where rs2.source = rs.source and rs2.status = 'failed' "
-        "and r2.started >= :s and r2.started < :e order by r2.started desc limit 1) "
-        "from run_sources rs join runs r on r.id = rs.run_id "
-        "where r.started >= :s and r.started < :e and rs.status = 'failed' group by rs.source",
-        {"s": window.start_iso, "e": window.end_iso},
-    ):
-        failures[name] = (count, error)
+    failures = run_failures(conn, window.start_iso, window.end_iso)
     issues: list[SourceIssue] = []
-    for row in db.query("select * from sources order by name"):
-        state = assess(row, window.end, health)
-        count, error = failures.get(state.name, (0, None))
+    for recorded in sorted(source_states(conn).values(), key=lambda state: state.name):
+        state = assess(recorded, window.end, health)
+        failed = failures.get(state.name)
+        count, error = (failed.count, failed.last_error) if failed else (0, None)
         if state.healthy and not count:
             continue
         text = state.summary.split(": ", 1)[-1]
@@ -317,7 +276,7 @@ def source_issues(
         problem = (
             state.status if state.status in ("dead", "disabled", "silent", "new") else "failed"
         )
-        since = store.to_iso(state.since) if state.since else None
+        since = to_iso(state.since) if state.since else None
         issues.append(
             SourceIssue(
                 state.name,
@@ -361,8 +320,8 @@ def _loads(value: str | None) -> list[str]:
     return [str(v) for v in parsed] if isinstance(parsed, list) else []
 
 
-def _when(row: dict) -> datetime | None:
-    value = row.get("published") or row.get("first_seen")
+def _when(row: WindowArticle) -> datetime | None:
+    value = row.published or row.first_seen
     return datetime.fromisoformat(value) if value else None
 
 
@@ -392,63 +351,59 @@ NO_EDITORIAL = Editorial({}, {})
 _WIDEST = ("local", "national", "neighbour", "province", "abroad")  # a story's scope: widest
 
 
-def build_stories(rows: list[dict], *, editorial: Editorial, marks: Marks) -> list[Story]:
+def build_stories(rows: list[WindowArticle], *, editorial: Editorial, marks: Marks) -> list[Story]:
     """Cluster the window's articles and make one Story per cluster with a relevant article
     (lead = its first publisher among the relevant ones)."""
     items = [
         StoryItem(
-            r["title"] or "",
-            r.get("summary") or "",
-            r.get("outlet") or "",
-            r.get("published") or r.get("first_seen") or "",
-            kept=is_relevant(r),
-            roundup=editorial.is_roundup(r["title"] or ""),
+            r.title or "",
+            r.summary or "",
+            r.outlet or "",
+            r.published or r.first_seen or "",
+            kept=r.relevant,
+            roundup=editorial.is_roundup(r.title or ""),
         )
         for r in rows
     ]
     return [_story([rows[i] for i in group], editorial, marks) for group in cluster_stories(items)]
 
 
-def _story(members: list[dict], editorial: Editorial, marks: Marks) -> Story:
-    relevant = [m for m in members if is_relevant(m)]
+def _story(members: list[WindowArticle], editorial: Editorial, marks: Marks) -> Story:
+    relevant = [m for m in members if m.relevant]
     lead = members[0]
     excerpt = ""
     for member in members:  # a copy may carry the lead its first publisher's feed lacked
-        excerpt = make_excerpt(
-            member.get("summary") or "", member.get("body") or "", title=member["title"]
-        )
+        excerpt = make_excerpt(member.summary or "", member.body or "", title=member.title)
         if excerpt:
             break
     copies: dict[str, Copy] = {}
     for member in members[1:]:
-        if member["url"] != lead["url"]:
-            copies.setdefault(
-                member["url"], Copy(member.get("outlet") or "", member["url"], _when(member))
-            )
+        if member.url != lead.url:
+            copies.setdefault(member.url, Copy(member.outlet or "", member.url, _when(member)))
     names = editorial.names
-    theme_keys = _merge_unique([_loads(m["themes"]) for m in relevant])
-    alert_names = _merge_unique([marks.alerts.get(m["id"], []) for m in relevant])
-    outlets = len({m.get("outlet") or "" for m in members})
-    local = any(m["local"] for m in relevant)
-    scopes = {m.get("scope") or "national" for m in relevant}
+    theme_keys = _merge_unique([_loads(m.themes) for m in relevant])
+    alert_names = _merge_unique([marks.alerts.get(m.id, []) for m in relevant])
+    outlets = len({m.outlet or "" for m in members})
+    local = any(m.local for m in relevant)
+    scopes = {m.scope or "national" for m in relevant}
     scope = next(s for s in _WIDEST if s in scopes) if scopes <= set(_WIDEST) else "national"
-    signals = [hit for m in relevant for hit in marks.signals.get(m["id"], [])]
+    signals = [hit for m in relevant for hit in marks.signals.get(m.id, [])]
     rank = importance(scope=scope, signals=signals, outlets=outlets, book=editorial.signals)
-    severity = max((m["severity"] or 0) for m in relevant)
-    alert = any(m["alert"] for m in relevant)
+    severity = max((m.severity or 0) for m in relevant)
+    alert = any(m.alert for m in relevant)
     if alert and local and outlets > 1:
         severity = 3  # the province's own incident, and the press is spreading it
     return Story(
-        title=lead["title"],
-        url=lead["url"],
-        outlet=lead.get("outlet") or "",
+        title=lead.title,
+        url=lead.url,
+        outlet=lead.outlet or "",
         published=_when(lead),
         excerpt=excerpt,
-        edu=any(m["edu"] for m in relevant),
+        edu=any(m.edu for m in relevant),
         local=local,
         alert=alert,
         severity=severity,
-        units=_merge_unique([_loads(m["units"]) for m in relevant]),
+        units=_merge_unique([_loads(m.units) for m in relevant]),
         themes=tuple(names.get(k, k) for k in theme_keys),
         alerts=tuple(names.get(k, k) for k in alert_names),
         also_in=tuple(copies.values()),
@@ -475,7 +430,7 @@ def _soft(signals: list[tuple[str, str]], book: dict[str, Signal]) -> str:
 
 
 def _by_time(story: Story) -> str:
-    return store.to_iso(story.published) or ""
+    return to_iso(story.published) or ""
 
 
 def _group_local(stories: list[Story]) -> list[StoryGroup]:
@@ -497,7 +452,7 @@ def _rank(story: Story) -> tuple[int, int, str]:
 
 
 def build_digest(
-    db: store.Database,
+    conn: sqlite3.Connection,
     window: Window,
     *,
     settings: Settings | None = None,
@@ -507,9 +462,9 @@ def build_digest(
 ) -> Digest:
     """The digest of `window` read from the database."""
     settings = settings or Settings()
-    rows = window_articles(db, window)
-    relevant = [r for r in rows if is_relevant(r)]
-    marks = article_marks(db, [r["id"] for r in relevant])
+    rows = window_articles(conn, window.start_iso, window.end_iso)
+    relevant = [r for r in rows if r.relevant]
+    marks = article_marks(conn, [r.id for r in relevant])
     stories = build_stories(rows, editorial=editorial, marks=marks)
     alert_stories = sorted(
         (s for s in stories if s.alert),
@@ -536,13 +491,13 @@ def build_digest(
             articles=len(relevant),
             local=sum(1 for s in stories if s.local),
             alerts=len(alert_stories),
-            outlets=len({r["outlet"] for r in relevant if r.get("outlet")}),
+            outlets=len({r.outlet for r in relevant if r.outlet}),
         ),
         alerts=tuple(alert_stories),
         local_groups=tuple(_group_local(local)),
         national=tuple(national[:limit]),
         national_more=max(0, len(national) - limit),
-        sources=tuple(source_issues(db, window, health=settings.health)),
+        sources=tuple(source_issues(conn, window, health=settings.health)),
         cut=tuple(cut),
         explain=explain,
     )
@@ -560,7 +515,7 @@ def load_editorial(desk: Desk) -> Editorial:
     except DumonError as error:
         log.warning("keywords not loaded for the digest: %s", error.message)
         return NO_EDITORIAL
-    names = {theme.key: theme.name for theme in profile.themes}
+    names = profile_theme_names(profile)
     names.update({alert.key: alert.name for alert in profile.alerts})
     signals = {s.key: Signal(s.name, s.kind, s.weight) for s in profile.signals}
     roundups = tuple(
@@ -582,10 +537,14 @@ def make_digest(
     settings = load_settings(desk.settings_path)
     window = resolve_window(on=on, since=since, until=until, hour=settings.digest_hour, now=now)
     editorial = load_editorial(desk)
-    db = store.open_db(desk.db_path)
+    if not desk.db_path.exists():  # a desk not scanned yet: its empty database, as a scan makes it
+        from dumon.storage import store
+
+        store.open_db(desk.db_path).close()
+    conn = open_reader(desk.db_path)
     try:
         return build_digest(
-            db, window, settings=settings, editorial=editorial, now=now, explain=explain
+            conn, window, settings=settings, editorial=editorial, now=now, explain=explain
         )
     finally:
-        db.close()
+        conn.close()

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import Any, TextIO
 
 from dumon.errors import QueryError
-from dumon.output.search import Filters, filter_sql
-from dumon.storage.rows import HIT_COLUMNS
+from dumon.output.search import Filters, narrowing
+from dumon.storage.searching import ExportedArticle, StoredHit, hits_of, period_articles
 
 FORMATS = ("csv", "jsonl")
 BATCH = 2000
-ARTICLE_COLUMNS = (
+CSV_COLUMNS = (
     "id",
     "url",
     "title",
@@ -31,7 +31,7 @@ ARTICLE_COLUMNS = (
     "body",
     "outlet",
     "source",
-    "published",
+    "date",
     "first_seen",
     "edu",
     "local",
@@ -39,8 +39,8 @@ ARTICLE_COLUMNS = (
     "severity",
     "units",
     "themes",
+    "hits",
 )
-CSV_COLUMNS = (*[c if c != "published" else "date" for c in ARTICLE_COLUMNS], "hits")
 
 
 @dataclass(frozen=True)
@@ -50,46 +50,53 @@ class ExportSummary:
 
 
 def iter_records(
-    db,
+    conn: sqlite3.Connection,
     *,
     since: str | None = None,
     until: str | None = None,
     filters: Filters | None = None,
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Articles published in [since, until) and passing the filters (search's: unit, theme,
     outlet, education, local, alerts), in time order, each with its list of hits."""
-    conn = db.conn if hasattr(db, "conn") else db
     chosen = replace(filters or Filters(), since=since, until=until)
-    where, params = filter_sql(conn, chosen, alias="articles")
-    cursor = conn.execute(
-        f"select {', '.join(ARTICLE_COLUMNS)} from articles where 1{where} order by published, id",
-        params,
-    )
-    while rows := cursor.fetchmany(BATCH):
-        records = [dict(zip(ARTICLE_COLUMNS, row, strict=True)) for row in rows]
-        hits = _hits(conn, [r["id"] for r in records])
-        for record in records:
-            record["date"] = record.pop("published")
-            record["units"] = json.loads(record["units"] or "[]")
-            record["themes"] = json.loads(record["themes"] or "[]")
-            for flag in ("edu", "local", "alert"):
-                record[flag] = bool(record[flag])
-            record["hits"] = hits.get(record["id"], [])
-            yield record
+    for batch in period_articles(conn, narrowing(conn, chosen), batch=BATCH):
+        hits = hits_of(conn, [article.id for article in batch])
+        for article in batch:
+            yield _record(article, hits.get(article.id, []))
 
 
-def _hits(conn, ids: list[int]) -> dict[int, list[dict]]:
-    found: dict[int, list[dict]] = defaultdict(list)
-    marks = ",".join("?" * len(ids))
-    sql = (
-        f"select article_id, {', '.join('[' + c + ']' for c in HIT_COLUMNS)} from hits "
-        f"where article_id in ({marks}) order by article_id, id"
-    )
-    for article_id, *values in conn.execute(sql, ids):
-        hit = dict(zip(HIT_COLUMNS, values, strict=True))
-        hit["folded"] = bool(hit["folded"])
-        found[article_id].append(hit)
-    return found
+def _record(article: ExportedArticle, hits: list[StoredHit]) -> dict[str, Any]:
+    """The article as `dumon import` reads it back (the key order is the files' own)."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "outlet": article.outlet,
+        "source": article.source,
+        "first_seen": article.first_seen,
+        "edu": bool(article.edu),
+        "local": bool(article.local),
+        "alert": bool(article.alert),
+        "severity": article.severity,
+        "units": json.loads(article.units or "[]"),
+        "themes": json.loads(article.themes or "[]"),
+        "date": article.published,
+        "hits": [
+            {
+                "kind": hit.kind,
+                "key": hit.key,
+                "term": hit.term,
+                "field": hit.field,
+                "start": hit.start,
+                "end": hit.end,
+                "score": hit.score,
+                "folded": bool(hit.folded),
+            }
+            for hit in hits
+        ],
+    }
 
 
 def _csv_row(record: dict) -> list:
@@ -113,7 +120,7 @@ def _inert(value: object) -> object:
 
 
 def export(
-    db,
+    conn: sqlite3.Connection,
     out: TextIO,
     *,
     fmt: str,
@@ -128,7 +135,7 @@ def export(
     writer = csv.writer(out) if fmt == "csv" else None
     if writer:
         writer.writerow(CSV_COLUMNS)
-    for record in iter_records(db, since=since, until=until, filters=filters):
+    for record in iter_records(conn, since=since, until=until, filters=filters):
         if writer:
             writer.writerow(_csv_row(record))
         else:

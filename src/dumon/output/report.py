@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from dumon.errors import QueryError
 from dumon.matching.registry import KIND_ORDER, Registry, loose
 from dumon.output import search
 from dumon.output.stories import StoryItem, cluster_stories
+from dumon.storage.reports import coverage_rows, scanned_months, story_copies, story_leads
+from dumon.storage.sources import source_states
 from dumon.vntime import VN_TZ
 
 PERIODS = ("week", "month", "school-year")
@@ -291,37 +294,8 @@ def _whole_days(period: Period) -> bool:
     return period.start.endswith(midnight) and period.end.endswith(midnight)
 
 
-def _group_rows(conn, period: Period) -> list[tuple]:
-    """(month, outlet, source, edu, alert, local, units, themes, n) rows of the period.
-
-    Whole days come from the ``coverage`` table (kept by the store and triggers); a period
-    starting or ending at another hour is counted from the articles themselves.
-    """
-    if _whole_days(period):
-        return conn.execute(
-            "select substr(day, 1, 7), outlet, source, edu, alert, local, units, themes, n "
-            "from coverage where day >= ? and day < ?",
-            [period.start[:10], period.end[:10]],
-        ).fetchall()
-    return conn.execute(
-        "select substr(published, 1, 7), outlet, source, edu, alert, local, units, themes, "
-        "count(*) from articles where published >= ? and published < ? "
-        "group by 1, 2, 3, 4, 5, 6, 7, 8",
-        [period.start, period.end],
-    ).fetchall()
-
-
-def _scanned_months(conn, period: Period) -> set[str]:
-    """Months of the period in which a scan ran (a month with runs but no article is 0)."""
-    rows = conn.execute(
-        "select distinct substr(started, 1, 7) from runs where started >= ? and started < ?",
-        [period.start, period.end],
-    )
-    return {row[0] for row in rows}
-
-
 def tier_map(
-    conn,
+    conn: sqlite3.Connection,
     configured: Iterable[tuple[str, str, str, str]] = (),
     overrides: Mapping[str, str] | None = None,
 ):
@@ -334,7 +308,7 @@ def tier_map(
     """
     by_source: dict[str, str] = {}
     by_outlet: dict[str, str] = {}
-    stored = conn.execute("select name, outlet, url, tier from sources").fetchall()
+    stored = [(s.name, s.outlet, s.url, s.tier) for s in source_states(conn).values()]
     for name, outlet, url, tier in [*stored, *configured]:
         if not tier:
             continue
@@ -367,7 +341,7 @@ def _site(text: str | None) -> str:
     return host if "." in host else ""
 
 
-def _choose_unit(conn, unit: str, period: Period, registry: Registry | None):
+def _choose_unit(conn: sqlite3.Connection, unit: str, period: Period, registry: Registry | None):
     """(names to count, current name, other fitting units) for a --unit fragment."""
     if registry is not None and registry.units:
         choice = registry.choose_unit(
@@ -389,7 +363,7 @@ def _choose_unit(conn, unit: str, period: Period, registry: Registry | None):
 
 
 def build_report(
-    db,
+    conn: sqlite3.Connection,
     period: Period,
     *,
     unit: str | None = None,
@@ -406,7 +380,6 @@ def build_report(
     by any of its names; `theme_names` maps theme keys to display names (the registry's
     when not given); `tiers` is a `tier_map`.
     """
-    conn = db.conn if hasattr(db, "conn") else db
     theme_names = theme_names or (registry.theme_names if registry else None) or {}
     tier_of = tiers or tier_map(conn)
     wanted: tuple[str, ...] = ()
@@ -422,14 +395,15 @@ def build_report(
     months: dict[str, Counter[str]] = {m: Counter() for m in period.months}
     output: Counter[str] = Counter()
     seen_months: set[str] = set()
-    for month, outlet, source, edu, alert, local, units, themes, n in _group_rows(conn, period):
+    for row in coverage_rows(conn, period.start, period.end, whole_days=_whole_days(period)):
+        month, alert, local, n = row.month, row.alert, row.local, row.n
         seen_months.add(month)
-        outlet = outlet or "(không rõ)"
+        outlet = row.outlet or "(không rõ)"
         output[outlet] += n
         totals["all"] += n
-        if not edu:
+        if not row.edu:
             continue
-        stored = _names(units)
+        stored = _names(row.units)
         if unit:  # a unit's report counts that unit's articles, and only that unit
             matched = tuple(name for name in stored if name in wanted)
             if not matched:
@@ -444,9 +418,9 @@ def build_report(
             months[month].update(articles=n, alerts=n if alert else 0, local=n if local else 0)
         keys = {
             "outlet": (outlet,),
-            "tier": (tier_of(outlet, source),),
+            "tier": (tier_of(outlet, row.source),),
             "unit": row_units,
-            "theme": _names(themes),
+            "theme": _names(row.themes),
         }
         for kind, names in keys.items():
             articles, alerts, locals_ = per[kind]
@@ -454,7 +428,7 @@ def build_report(
                 articles[name] += n
                 alerts[name] += n if alert else 0
                 locals_[name] += n if local else 0
-    scanned = seen_months | _scanned_months(conn, period)
+    scanned = seen_months | scanned_months(conn, period.start, period.end)
     by_month = tuple(
         MonthCount(
             m,
@@ -541,7 +515,9 @@ def _unit_counts(
     )
 
 
-def _top_stories(conn, period: Period, units: tuple[str, ...], top: int) -> tuple[TopStory, ...]:
+def _top_stories(
+    conn: sqlite3.Connection, period: Period, units: tuple[str, ...], top: int
+) -> tuple[TopStory, ...]:
     """Stories of the period carried by the most outlets, then the most articles.
 
     Articles sharing a story key (when the digest has set one) or a title are grouped in SQL;
@@ -551,43 +527,23 @@ def _top_stories(conn, period: Period, units: tuple[str, ...], top: int) -> tupl
     """
     if top <= 0:
         return ()
-    params: list = [period.start, period.end]
-    if units:
-        marks = ",".join("?" * len(units))
-        scope = (
-            "a.id in (select article_id from article_tags where kind = 'unit' and "
-            f"name in ({marks}) and published >= ? and published < ?)"
-        )
-        params = [*units, period.start, period.end, *params]
-    else:
-        scope = "(a.local = 1 or a.alert = 1)"
-    where = f"where {scope} and a.published >= ? and a.published < ?"
-    # min(published) makes the bare columns those of the earliest article (SQLite rule).
-    leads = conn.execute(
-        "select coalesce(a.story_key, a.title), a.title, a.summary, a.url, a.outlet, "
-        f"min(a.published), count(*) from articles a {where} group by 1 "
-        "order by count(distinct a.outlet) desc, count(*) desc, min(a.published) limit ?",
-        [*params, max(top * CANDIDATES_PER_STORY, top)],
-    ).fetchall()
-    keys = [row[0] for row in leads]
-    outlets: dict[str, list[tuple[str, str]]] = {key: [] for key in keys}
-    marks = ",".join("?" * len(keys)) or "null"
-    for key, outlet, published in conn.execute(
-        f"select coalesce(a.story_key, a.title), a.outlet, a.published from articles a {where} "
-        f"and coalesce(a.story_key, a.title) in ({marks})",
-        [*params, *keys],
-    ):
-        outlets[key].append((published or "", outlet or ""))
+    limit = max(top * CANDIDATES_PER_STORY, top)
+    leads = story_leads(conn, period.start, period.end, units, limit=limit)
+    outlets: dict[str, list[tuple[str, str]]] = {lead.key: [] for lead in leads}
+    for copy in story_copies(conn, period.start, period.end, units, list(outlets)):
+        outlets[copy.key].append((copy.published or "", copy.outlet or ""))
     items = [
-        StoryItem(title, summary or "", outlet or "", published or "")
-        for _, title, summary, _, outlet, published, _ in leads
+        StoryItem(lead.title, lead.summary or "", lead.outlet or "", lead.published or "")
+        for lead in leads
     ]
     stories = []
     for group in cluster_stories(items):
-        _, title, _, url, outlet, published, _ = leads[group[0]]  # the earliest lead
-        seen = sorted(pair for i in group for pair in outlets[leads[i][0]])
+        first = leads[group[0]]  # the earliest lead
+        seen = sorted(pair for i in group for pair in outlets[leads[i].key])
         names = tuple(dict.fromkeys(name for _, name in seen if name))
-        count = sum(leads[i][6] for i in group)
-        stories.append(TopStory(title, url, outlet or "", published, count, names))
+        count = sum(leads[i].articles for i in group)
+        stories.append(
+            TopStory(first.title, first.url, first.outlet or "", first.published, count, names)
+        )
     stories.sort(key=lambda s: (-len(s.outlets), -s.articles, s.published or ""))
     return tuple(stories[:top])

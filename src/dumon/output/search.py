@@ -22,23 +22,21 @@ from dumon import textnorm
 from dumon.errors import QueryError
 from dumon.matching.registry import loose
 from dumon.output.suggest import Suggestion, suggest
-from dumon.storage.query import Term, compile_query, describe, fold, is_plain, tone_variants
+from dumon.storage import searching
+from dumon.storage.query import QueryTerm, compile_query, describe, fold, is_plain
+from dumon.storage.searching import FoundArticle, Narrowing
 from dumon.vntime import VN_TZ, parse_moment
 
 log = logging.getLogger(__name__)
 
 RANK_LIMIT = 20_000
 """Above this many matches bm25 takes >100 ms (29 k: 110-200 ms measured): newest is used."""
-WALK_MIN = 20_000
-"""Above this many matches newest-first walks the date index (29 k: 39 ms vs 56 ms sorting)."""
 BM25_WEIGHTS = (8.0, 3.0, 1.0, 1.0)  # title, summary, body, folded
 SNIPPET_WORDS = 28
 ORDERS = ("newest", "relevance")
 MAX_LIMIT = 100_000
 
 _WORD = re.compile(r"\w+")
-SCHEMA = "m008_article_scope"
-"""The latest migration, known here without importing sqlite-utils (a test checks it)."""
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -167,10 +165,6 @@ def _fold_contains(needle: str, names: list[str]) -> list[str]:
     return [name for name in names if wanted and wanted in loose(name)]
 
 
-def _known(db, sql: str) -> list[str]:
-    return [row[0] for row in db.execute(sql) if row[0]]
-
-
 @dataclass(frozen=True)
 class Names:
     """The stored names that the user's accent-insensitive fragments designate."""
@@ -180,74 +174,54 @@ class Names:
     outlets: list[str] | None = None
 
 
-def resolve_names(db, filters: Filters, theme_names: Mapping[str, str] | None = None) -> Names:
+def resolve_names(
+    conn: sqlite3.Connection, filters: Filters, theme_names: Mapping[str, str] | None = None
+) -> Names:
     """Unit names, theme keys and outlets matching the filters.
 
     Units come from the registry when --unit was resolved there (``unit_names``), else from
     the stored names containing the fragment; a theme matches by key or display name.
     """
-
-    def tags(kind: str) -> list[str]:
-        return _known(db, f"select distinct name from article_tags where kind = '{kind}'")
-
     units = None
     if filters.unit_names is not None:
         units = list(filters.unit_names)
     elif filters.unit:
-        units = _fold_contains(filters.unit, tags("unit"))
+        units = _fold_contains(filters.unit, searching.tag_names(conn, "unit"))
     themes = None
     if filters.theme:
         names = theme_names or {}
         themes = [
             key
-            for key in tags("theme")
+            for key in searching.tag_names(conn, "theme")
             if _fold_contains(filters.theme, [key, names.get(key, key)])
         ]
     outlets = None
     if filters.outlet:
-        outlets = _fold_contains(filters.outlet, _known(db, "select distinct outlet from articles"))
+        outlets = _fold_contains(filters.outlet, searching.outlet_names(conn))
     return Names(units, themes, outlets)
 
 
-def filter_sql(
-    db, filters: Filters, alias: str = "a", theme_names: Mapping[str, str] | None = None
-) -> tuple[str, list]:
-    """A WHERE fragment (starting with ' and') and its parameters for the filters."""
-    clauses: list[str] = []
-    params: list = []
-    bounds: list[str] = []
-    if filters.since:
-        bounds.append("published >= ?")
-        params.append(filters.since)
-    if filters.until:
-        bounds.append("published < ?")
-        params.append(filters.until)
-    clauses.extend(f"{alias}.{bound}" for bound in bounds)
-    names = resolve_names(db, filters, theme_names)
+def narrowing(
+    conn: sqlite3.Connection, filters: Filters, theme_names: Mapping[str, str] | None = None
+) -> Narrowing:
+    """The filters in stored names; a --unit, --theme or --outlet naming nothing stored is
+    refused (see `_designates_something`)."""
+    names = resolve_names(conn, filters, theme_names)
     _designates_something(filters, names)
-    for kind, chosen in (("unit", names.units), ("theme", names.themes)):
-        if chosen is None:
-            continue
-        # The tag table carries the date too, so unit + period is one index range.
-        marks = ",".join("?" * len(chosen)) or "null"
-        within = "".join(f" and {bound}" for bound in bounds)
-        clauses.append(
-            f"{alias}.id in (select article_id from article_tags where kind = '{kind}' "
-            f"and name in ({marks}){within})"
-        )
-        params.extend(chosen)
-        params.extend(params[: len(bounds)])
-    if names.outlets is not None:
-        marks = ",".join("?" * len(names.outlets)) or "null"
-        clauses.append(f"{alias}.outlet in ({marks})")
-        params.extend(names.outlets)
-    if filters.alerts:
-        clauses.append(f"{alias}.alert = 1")
-    if filters.local:
-        clauses.append(f"{alias}.local = 1")
-    if filters.edu:
-        clauses.append(f"{alias}.edu = 1")
-    return "".join(f" and {c}" for c in clauses), params
+
+    def chosen(found: list[str] | None) -> tuple[str, ...] | None:
+        return None if found is None else tuple(found)
+
+    return Narrowing(
+        since=filters.since,
+        until=filters.until,
+        units=chosen(names.units),
+        themes=chosen(names.themes),
+        outlets=chosen(names.outlets),
+        alerts=filters.alerts,
+        local=filters.local,
+        edu=filters.edu,
+    )
 
 
 def _designates_something(filters: Filters, names: Names) -> None:
@@ -265,56 +239,8 @@ def _designates_something(filters: Filters, names: Names) -> None:
             )
 
 
-def _narrowing(filters: Filters) -> bool:
-    """Filters that may skip most rows, where walking the date index could scan far."""
-    return bool(
-        filters.unit
-        or filters.theme
-        or filters.outlet
-        or filters.alerts
-        or filters.local
-        or filters.edu
-    )
-
-
-def open_reader(path) -> sqlite3.Connection:
-    """A read-only connection for the reading commands.
-
-    Plain sqlite3: importing sqlite-utils (and the numpy it probes for) costs ~0.3 s of a
-    command's start-up. The scan or import that wrote the database migrated it; a database
-    written by an older dumon is migrated once here.
-    """
-    from dumon.storage.sqlitefile import connect_read_only
-
-    conn = connect_read_only(path)  # also on a read-only desk
-    try:
-        current = conn.execute(
-            "select 1 from _dumon_migrations where name = ?", [SCHEMA]
-        ).fetchone()
-    except sqlite3.OperationalError:  # no bookkeeping table: a blank or foreign file
-        current = None
-    if current:
-        return conn
-    conn.close()  # bring its schema up to date first
-    from dumon.storage import store
-
-    store.open_db(path).close()
-    return open_reader(path)
-
-
-_COLUMNS = (
-    "a.id, a.title, a.url, a.outlet, a.published, a.summary, a.body, a.units, a.themes, a.alert"
-)
-
-
-def _plain_text(title: str | None, summary: str | None, body: str | None) -> int:
-    """1 when the article carries no diacritic at all (a feed written without them)."""
-    text = " ".join(filter(None, (title, summary, body)))
-    return int(not textnorm.has_diacritics(text))
-
-
 def search(
-    db,
+    conn: sqlite3.Connection,
     query: str,
     *,
     filters: Filters | None = None,
@@ -333,13 +259,10 @@ def search(
     compiled = compile_query(query)
     filters = filters or Filters()
     log.debug("FTS5 expression: %s", compiled.expression)
-    conn = db.conn if hasattr(db, "conn") else db
-    where, params = filter_sql(conn, filters, theme_names=theme_names)
+    narrowed = narrowing(conn, filters, theme_names)
 
     def count(expression: str) -> int:
-        return conn.execute(
-            "select count(*) from articles_fts where articles_fts match ?", [expression]
-        ).fetchone()[0]
+        return searching.count_matching(conn, expression)
 
     try:
         matches = count(compiled.expression)
@@ -347,30 +270,18 @@ def search(
         if order == "relevance" and matches > RANK_LIMIT:
             used, fell_back = "newest", True
         if used == "relevance":
-            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-            sql = (
-                f"select {_COLUMNS} from articles_fts f join articles a on a.id = f.rowid "
-                f"where articles_fts match ?{where} "
-                f"order by bm25(articles_fts, {weights}) limit ?"
-            )
-        elif matches > WALK_MIN and not _narrowing(filters):
-            # Walk the date index newest first and probe the index per row: a common word
-            # fills the page within a few rows, where collecting every match takes seconds.
-            sql = (
-                f"select {_COLUMNS} from articles a where exists (select 1 from articles_fts f "
-                f"where f.rowid = a.id and articles_fts match ?){where} "
-                "order by a.published desc, a.id desc limit ?"
+            rows = searching.most_relevant(
+                conn, compiled.expression, narrowed, limit=limit, weights=BM25_WEIGHTS
             )
         else:
-            sql = (
-                f"select {_COLUMNS} from articles a where a.id in (select rowid from "
-                f"articles_fts where articles_fts match ?){where} "
-                "order by a.published desc, a.id desc limit ?"
+            rows = searching.newest_matching(
+                conn, compiled.expression, narrowed, limit=limit, matches=matches
             )
-        rows = conn.execute(sql, [compiled.expression, *params, limit]).fetchall()
-        accentless: list = []
+        accentless: list[FoundArticle] = []
         if compiled.loose and len(rows) < limit:
-            accentless = _accentless_rows(conn, compiled, where, params, limit - len(rows))
+            accentless = searching.accentless_matching(
+                conn, compiled.loose, compiled.expression, narrowed, room=limit - len(rows)
+            )
         suggestions: tuple[Suggestion, ...] = ()
         if not rows and not accentless or _looks_glued(compiled.terms):
             suggestions = suggest(conn, compiled.tree, matches=matches, count=count)
@@ -399,42 +310,32 @@ def search(
     )
 
 
-def _accentless_rows(conn, compiled, where: str, params: list, room: int) -> list:
-    """Articles written without any diacritic that match the query accent-less, newest
-    first: after the accented matches, as the typed diacritics could not be checked."""
-    conn.create_function("dumon_plain_text", 3, _plain_text, deterministic=True)
-    sql = (
-        f"select {_COLUMNS} from articles a where a.id in (select rowid from articles_fts "
-        "where articles_fts match ?) and a.id not in (select rowid from articles_fts where "
-        f"articles_fts match ?){where} and dumon_plain_text(a.title, a.summary, a.body) "
-        "order by a.published desc, a.id desc limit ?"
-    )
-    return conn.execute(sql, [compiled.loose, compiled.expression, *params, room]).fetchall()
-
-
 _GLUED = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
 
-def _looks_glued(terms: tuple[Term, ...]) -> bool:
+def _looks_glued(terms: tuple[QueryTerm, ...]) -> bool:
     """A number typed against a word ("lop10"): worth suggesting the separated form."""
     return any(_GLUED.search(w) for t in terms for w in t.words)
 
 
 def _hit(
-    row, terms: tuple[Term, ...], theme_names: Mapping[str, str], *, accentless: bool = False
+    row: FoundArticle,
+    terms: tuple[QueryTerm, ...],
+    theme_names: Mapping[str, str],
+    *,
+    accentless: bool = False,
 ) -> SearchHit:
-    id_, title, url, outlet, published, summary, body, units, themes, alert = row
-    keys = tuple(json.loads(themes or "[]"))
+    keys = tuple(json.loads(row.themes or "[]"))
     return SearchHit(
-        id=id_,
-        title=title,
-        url=url,
-        outlet=outlet or "",
-        published=published,
-        snippet=_best_snippet(title, " ".join(filter(None, (summary, body))), terms),
-        units=tuple(json.loads(units or "[]")),
+        id=row.id,
+        title=row.title,
+        url=row.url,
+        outlet=row.outlet or "",
+        published=row.published,
+        snippet=_best_snippet(row.title, " ".join(filter(None, (row.summary, row.body))), terms),
+        units=tuple(json.loads(row.units or "[]")),
         themes=tuple(theme_names.get(k, k) for k in keys),
-        alert=bool(alert),
+        alert=bool(row.alert),
         theme_keys=keys,
         accentless=accentless,
     )
@@ -443,7 +344,7 @@ def _hit(
 # --- snippets ------------------------------------------------------------------------------
 
 
-def _best_snippet(title: str, text: str, terms: tuple[Term, ...]):
+def _best_snippet(title: str, text: str, terms: tuple[QueryTerm, ...]):
     """The lead around the first match; the title when only the title matched."""
     snippet = make_snippet(text, terms) if text else ()
     if any(marked for _, marked in snippet):
@@ -459,13 +360,13 @@ def _word_test(word: str, prefix: bool):
         if prefix:
             return lambda low, folded: folded.startswith(target)
         return lambda low, folded: folded == target
-    forms = tuple(tone_variants(word))
+    forms = tuple(textnorm.spellings(word))
     if prefix:
         return lambda low, folded: low.startswith(forms)
     return lambda low, folded: low in forms
 
 
-def _mark(tokens: list[str], terms: tuple[Term, ...]) -> list[bool]:
+def _mark(tokens: list[str], terms: tuple[QueryTerm, ...]) -> list[bool]:
     """Flag the tokens that are part of an occurrence of a term (a phrase in sequence)."""
     lows = [t.lower() for t in tokens]
     folds = [fold(t) for t in lows]
@@ -479,7 +380,7 @@ def _mark(tokens: list[str], terms: tuple[Term, ...]) -> list[bool]:
     return flags
 
 
-def make_snippet(text: str, terms: tuple[Term, ...], words: int = SNIPPET_WORDS):
+def make_snippet(text: str, terms: tuple[QueryTerm, ...], words: int = SNIPPET_WORDS):
     """About `words` words of text around the first matched word, matched words marked."""
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     tokens = list(_WORD.finditer(text))

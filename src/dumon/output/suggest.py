@@ -3,8 +3,8 @@
 syllables that are each in the store but never side by side (searched as separate phrases).
 
 Every suggestion is checked against the store: only a query that finds articles is offered,
-with how many it finds. Syllables are looked up in the full-text index's own vocabulary (an
-``fts5vocab`` table in the connection's temporary schema, so a read-only database is fine).
+with how many it finds. Syllables are looked up in the full-text index's own vocabulary
+(`storage.searching.Vocabulary`).
 """
 
 from __future__ import annotations
@@ -16,18 +16,19 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dumon import textnorm
 from dumon.storage.query import (
     Node,
-    Term,
+    QueryTerm,
     Tree,
     all_terms,
     fold,
+    folded_fts,
     is_plain,
-    phrase,
     rebuild,
     term_fts,
-    tone_variants,
 )
+from dumon.storage.searching import Vocabulary
 
 ALPHABET = string.ascii_lowercase + string.digits
 MAX_OPTIONS = 3  # spellings tried per unknown syllable
@@ -42,30 +43,11 @@ class Suggestion:
     why: str  # what was changed, in Vietnamese
 
 
-class _Vocabulary:
-    """Syllables of the full-text index and in how many articles each occurs."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        conn.execute(
-            "create virtual table if not exists temp.dumon_vocab "
-            "using fts5vocab(main, 'articles_fts', 'row')"
-        )
-        self.conn = conn
-        self.cache: dict[str, int] = {}
-
-    def docs(self, word: str) -> int:
-        if word not in self.cache:
-            row = self.conn.execute(
-                "select doc from temp.dumon_vocab where term = ?", [word]
-            ).fetchone()
-            self.cache[word] = row[0] if row else 0
-        return self.cache[word]
-
-    def known(self, word: str) -> bool:
-        """Whether the store holds the syllable (accented: in any of its spellings)."""
-        if is_plain(word):
-            return self.docs(fold(word)) > 0
-        return any(self.docs(variant) for variant in tone_variants(word))
+def _known(vocab: Vocabulary, word: str) -> bool:
+    """Whether the store holds the syllable (accented: in any of its spellings)."""
+    if is_plain(word):
+        return vocab.docs(fold(word)) > 0
+    return any(vocab.docs(spelling) for spelling in textnorm.spellings(word))
 
 
 def _edits(word: str) -> set[str]:
@@ -78,14 +60,14 @@ def _edits(word: str) -> set[str]:
     return (deletes | swaps | replaces | inserts) - {word, ""}
 
 
-def _options(word: str, vocab: _Vocabulary) -> list[tuple[list[str], str]]:
+def _options(word: str, vocab: Vocabulary) -> list[tuple[list[str], str]]:
     """Ways to write one syllable that the store knows: (syllables, why), best first."""
     glued = _GLUED.match(word)
     if glued:
         parts = [p for p in glued.groups() if p]
-        if all(vocab.known(p) for p in parts):
+        if all(_known(vocab, p) for p in parts):
             return [(parts, f"tách '{word}' thành '{' '.join(parts)}'")]
-    if vocab.known(word):
+    if _known(vocab, word):
         return [([word], "")]
     found: list[tuple[int, list[str], str]] = []
     base = fold(word)
@@ -106,7 +88,7 @@ def _options(word: str, vocab: _Vocabulary) -> list[tuple[list[str], str]]:
 
 
 def _term_candidates(
-    term: Term, vocab: _Vocabulary, count: Callable[[str], int]
+    term: QueryTerm, vocab: Vocabulary, count: Callable[[str], int]
 ) -> list[tuple[Tree, int, str]]:
     """Rewrites of one term that find articles: (replacement, matches, why), best first."""
     per_word = [_options(w, vocab) for w in term.words]
@@ -123,7 +105,7 @@ def _term_candidates(
             stars += [False] * (len(written) - 1) + [star]
             if why:
                 whys.append(why)
-        candidate = Term(tuple(words), tuple(stars))
+        candidate = QueryTerm(tuple(words), tuple(stars))
         if not whys:  # the syllables are right: they are just never side by side
             split = _split_runs(candidate, count)
             if split is not None:
@@ -138,42 +120,43 @@ def _term_candidates(
     return out
 
 
-def _split_runs(term: Term, count: Callable[[str], int]) -> Tree | None:
+def _split_runs(term: QueryTerm, count: Callable[[str], int]) -> Tree | None:
     """The term cut where two neighbouring syllables never occur side by side."""
     if len(term.words) < 2:
         return None
     runs: list[list[int]] = [[0]]
     for i in range(1, len(term.words)):
-        pair = phrase([fold(term.words[i - 1]), fold(term.words[i])], [False, term.stars[i]])
-        if count(f"folded : ({pair})"):
+        pair = QueryTerm((term.words[i - 1], term.words[i]), (False, term.stars[i]))
+        if count(folded_fts(pair)):
             runs[-1].append(i)
         else:
             runs.append([i])
     if len(runs) == 1:
         return None
     parts = tuple(
-        Term(tuple(term.words[i] for i in run), tuple(term.stars[i] for i in run)) for run in runs
+        QueryTerm(tuple(term.words[i] for i in run), tuple(term.stars[i] for i in run))
+        for run in runs
     )
     return Node("AND", parts)
 
 
 def _fts(node: Tree) -> str:
-    if isinstance(node, Term):
+    if isinstance(node, QueryTerm):
         return term_fts(node)
     return "(" + f" {node.op} ".join(_fts(c) for c in node.children) + ")"
 
 
-def _replace(node: Tree, old: Term, new: Tree) -> Tree:
+def _replace(node: Tree, old: QueryTerm, new: Tree) -> Tree:
     if node is old:
         return new
-    if isinstance(node, Term):
+    if isinstance(node, QueryTerm):
         return node
     return Node(node.op, tuple(_replace(c, old, new) for c in node.children))
 
 
 def _typed(node: Tree) -> str:
     """A suggestion as the user would type it: a lone phrase needs no quotes."""
-    if isinstance(node, Term):
+    if isinstance(node, QueryTerm):
         return node.text
     return rebuild(node)
 
@@ -189,7 +172,7 @@ def suggest(
     glued = any(_GLUED.match(w) for t in terms for w in t.words)
     if matches and not glued:
         return ()
-    vocab = _Vocabulary(conn)
+    vocab = Vocabulary(conn)
     fixed = tree
     whys: list[str] = []
     alternatives: list[tuple[Tree, int, str]] = []

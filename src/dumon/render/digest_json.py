@@ -16,7 +16,7 @@ import json
 import re
 
 from dumon.output.digest import Digest, Story
-from dumon.storage import store
+from dumon.storage.rows import to_iso
 
 # Characters json.dumps leaves raw that would reorder or hide text when the JSON is printed
 # on a terminal (C1 controls, bidi overrides, line separators): written as \uXXXX escapes,
@@ -61,7 +61,7 @@ def _story(story: Story, section: str, group: str | None = None) -> dict:
         "title": story.title,
         "url": story.url,
         "outlet": story.outlet,
-        "published": store.to_iso(story.published),
+        "published": to_iso(story.published),
         "edu": story.edu,
         "local": story.local,
         "alert": story.alert,

@@ -12,7 +12,8 @@ from rich.text import Text
 
 from dumon.collecting.health import SourceHealth
 from dumon.render import clean_text
-from dumon.upkeep.database import BackupResult, PruneResult, VacuumResult
+from dumon.storage.maintenance import PruneResult
+from dumon.upkeep.database import BackupResult, VacuumResult
 from dumon.upkeep.doctor import DoctorReport
 
 MARKS = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "error": ("✗", "red")}

@@ -27,14 +27,11 @@ TEXT_COLUMNS = "{title summary body}"
 FOLDED_COLUMN = "folded"
 
 _TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
-_WORD = re.compile(r"\w+")
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_IY = re.compile("[bdhklmnstv][iy][\u0300\u0301\u0303\u0309\u0323]")  # NFD kĩ, lý…
 _OPERATORS = ("AND", "OR", "NOT")
 
 
 @dataclass(frozen=True)
-class Term:
+class QueryTerm:
     """Syllables to find adjacent and in order (NFC, lower case), each maybe a prefix."""
 
     words: tuple[str, ...]
@@ -61,17 +58,17 @@ class Node:
     """An operator over sub-expressions: AND, OR or NOT (left NOT right)."""
 
     op: str
-    children: tuple[Node | Term, ...]
+    children: tuple[Node | QueryTerm, ...]
 
 
-Tree = Node | Term
+Tree = Node | QueryTerm
 
 
 @dataclass(frozen=True)
 class CompiledQuery:
     tree: Tree
     expression: str  # the FTS5 MATCH expression
-    terms: tuple[Term, ...]  # positive terms, for marking snippets
+    terms: tuple[QueryTerm, ...]  # positive terms, for marking snippets
     loose: str | None = None  # accented terms folded, for articles written without diacritics
 
 
@@ -205,7 +202,7 @@ class _Parser:
                 f"'{' '.join(tokens)}' không chứa chữ hay số nào để tìm. Cách sửa: bỏ nó khỏi câu "
                 "tìm kiếm."
             )
-        return Term(tuple(words), tuple(stars))
+        return QueryTerm(tuple(words), tuple(stars))
 
 
 def _missing_operand(token: str | None, after: str | None) -> str:
@@ -260,41 +257,6 @@ def parse_query(text: str) -> Tree:
 # --- translation to FTS5 -------------------------------------------------------------------
 
 
-def tone_variants(word: str) -> list[str]:
-    """The spellings of an accented word: both tone styles (hòa/hoà, thủy/thuỷ) and, for a
-    consonant + i/y syllable, both letters (kĩ/kỹ, lí/lý)."""
-    variants = set(_tone_styles(word))
-    nfd = unicodedata.normalize("NFD", word)
-    if _IY.fullmatch(nfd):
-        swapped = nfd[0] + ("y" if nfd[1] == "i" else "i") + nfd[2:]
-        variants.add(unicodedata.normalize("NFC", swapped))
-    return sorted(variants)
-
-
-def _tone_styles(word: str) -> list[str]:
-    """The word in both tone styles; itself when they agree."""
-    decomposed = unicodedata.normalize("NFD", word)
-    tones = [c for c in decomposed if c in _TONES]
-    if len(tones) != 1:
-        return [word]
-    base = decomposed.replace(tones[0], "")
-    letters = unicodedata.normalize("NFC", base)
-    if letters.startswith("qu") or not re.search(r"(oa|oe|uy)$", letters):
-        return [word]
-    # Tone on the last vowel (new style) or on the one before it (old style).
-    cut = len(base) - len(unicodedata.normalize("NFD", letters[-1]))
-    first = len(base) - len(unicodedata.normalize("NFD", letters[-2:]))
-    new = base[:cut] + _mark_after(base[cut:], tones[0])
-    old = base[:first] + _mark_after(base[first:cut], tones[0]) + base[cut:]
-    variants = {unicodedata.normalize("NFC", new), unicodedata.normalize("NFC", old)}
-    return sorted(variants | {word})
-
-
-def _mark_after(chunk: str, tone: str) -> str:
-    """Put the tone after the first base letter of the chunk (and its own marks)."""
-    return chunk[:1] + tone + chunk[1:]
-
-
 def phrase(words: tuple[str, ...] | list[str], stars: tuple[bool, ...] | list[bool]) -> str:
     """FTS5 phrase: quoted syllables in order; a prefix syllable ends its own quoted part."""
     parts: list[str] = []
@@ -309,21 +271,22 @@ def phrase(words: tuple[str, ...] | list[str], stars: tuple[bool, ...] | list[bo
     return " + ".join(parts)
 
 
-def folded_fts(term: Term) -> str:
+def folded_fts(term: QueryTerm) -> str:
     return f"{FOLDED_COLUMN} : ({phrase([fold(w) for w in term.words], term.stars)})"
 
 
-def term_fts(term: Term) -> str:
+def term_fts(term: QueryTerm) -> str:
     if term.plain:
         return folded_fts(term)
     if any(is_plain(w) for w in term.words):
         # Accented and plain syllables mixed: the folded phrase finds the candidates, the
         # accented syllables must also appear as written.
         parts = [folded_fts(term)]
-        parts += [term_fts(Term((w,))) for w in term.words if not is_plain(w)]
+        parts += [term_fts(QueryTerm((w,))) for w in term.words if not is_plain(w)]
         return "(" + " AND ".join(parts) + ")"
-    styles = {tuple(tone_variants(w)[0] for w in term.words)}
-    styles.add(tuple(tone_variants(w)[-1] for w in term.words))
+    # Each word in either spelling (textnorm's: tone style, i/y): all first, all last, as typed.
+    spelt = [sorted(textnorm.spellings(w)) for w in term.words]
+    styles = {tuple(forms[0] for forms in spelt), tuple(forms[-1] for forms in spelt)}
     styles.add(term.words)
     alternatives = " OR ".join(f"({phrase(s, term.stars)})" for s in sorted(styles))
     return f"{TEXT_COLUMNS} : ({alternatives})"
@@ -331,20 +294,20 @@ def term_fts(term: Term) -> str:
 
 def tree_fts(node: Tree, *, loose: bool = False) -> str:
     """The FTS5 expression; `loose` searches every term accent-less (the folded column)."""
-    if isinstance(node, Term):
+    if isinstance(node, QueryTerm):
         return folded_fts(node) if loose else term_fts(node)
     return "(" + f" {node.op} ".join(tree_fts(c, loose=loose) for c in node.children) + ")"
 
 
-def positive_terms(node: Tree) -> list[Term]:
-    if isinstance(node, Term):
+def positive_terms(node: Tree) -> list[QueryTerm]:
+    if isinstance(node, QueryTerm):
         return [node]
     children = node.children[:1] if node.op == "NOT" else node.children
     return [term for child in children for term in positive_terms(child)]
 
 
-def all_terms(node: Tree) -> list[Term]:
-    if isinstance(node, Term):
+def all_terms(node: Tree) -> list[QueryTerm]:
+    if isinstance(node, QueryTerm):
         return [node]
     return [term for child in node.children for term in all_terms(child)]
 
@@ -368,7 +331,7 @@ _JOIN = {"AND": " và ", "OR": " hoặc "}
 
 def describe(node: Tree, *, top: bool = True) -> str:
     """The query as the user should read it back ("lạm thu" đúng dấu, liền nhau…)."""
-    if isinstance(node, Term):
+    if isinstance(node, QueryTerm):
         how = "không dấu, khớp mọi cách bỏ dấu" if node.plain else "đúng dấu"
         if len(node.words) > 1:
             how = "các từ liền nhau, " + how
@@ -383,9 +346,9 @@ def describe(node: Tree, *, top: bool = True) -> str:
 
 def rebuild(node: Tree) -> str:
     """The query as text the user can type again (terms quoted, operators in capitals)."""
-    if isinstance(node, Term):
+    if isinstance(node, QueryTerm):
         return f'"{node.text}"' if len(node.words) > 1 else node.text
     inner = f" {node.op} ".join(
-        rebuild(c) if isinstance(c, Term) else f"({rebuild(c)})" for c in node.children
+        rebuild(c) if isinstance(c, QueryTerm) else f"({rebuild(c)})" for c in node.children
     )
     return inner

@@ -1,7 +1,9 @@
-"""The database: opening it (WAL, migrations), and the writes and reads of the scan.
+"""The writer: its connection (sqlite-utils, WAL, migrations) and the writes of the scan,
+the import and rematch (articles with their hits, tags and coverage; runs).
 
 Each source's writes happen in one ``write_transaction`` block, so a killed scan leaves either all
-of a source's new articles, hits and fetch state, or none of them.
+of a source's new articles, hits and fetch state (`sources`), or none of them. Readers use
+`sqlitefile.open_reader` instead, and never load sqlite-utils.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from dumon.models import Article, Source, SourceOutcome
+from dumon.models import Article, SourceOutcome
 from dumon.storage import migrations
 from dumon.storage.rows import (
     ARTICLE_COLUMNS,
@@ -29,7 +31,7 @@ from dumon.storage.rows import (
     match_columns,
 )
 from dumon.storage.rows import (
-    to_iso as to_iso,  # re-exported: readers format times with store.to_iso
+    to_iso as to_iso,  # re-exported: the writer's callers format times with store.to_iso
 )
 from dumon.storage.sqlitefile import cannot_write_here, connect_read_only
 from dumon.urls import article_key
@@ -103,41 +105,18 @@ def write_transaction(db: Database) -> Iterator[Database]:
     db.conn.execute("COMMIT")
 
 
+def roll_back(db: Database) -> None:
+    """Undo what the connection has not committed (a write the caller cannot finish)."""
+    if db.conn.in_transaction:
+        db.conn.rollback()
+
+
 def now_iso() -> str:
     return datetime.now(VN_TZ).isoformat(timespec="seconds")
 
 
 def from_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-# --- sources -------------------------------------------------------------------------------
-
-
-def sync_sources(db: Database, sources: Iterable[Source]) -> None:
-    """Make the sources table know every configured source (fetch state is kept)."""
-    with write_transaction(db):
-        for source in sources:
-            row = {
-                "name": source.name,
-                "url": source.url,
-                "kind": source.kind,
-                "outlet": source.outlet,
-                "tier": source.tier,
-            }
-            if db.table("sources").count_where("name = ?", [source.name]):
-                db.table("sources").update(source.name, row)
-            else:
-                db.table("sources").insert(row)
-
-
-def source_state(db: Database, name: str) -> dict[str, Any]:
-    rows = list(db.table("sources").rows_where("name = ?", [name]))
-    return rows[0] if rows else {}
-
-
-def source_states(db: Database) -> dict[str, dict[str, Any]]:
-    return {row["name"]: row for row in db.table("sources").rows}
 
 
 # --- articles ------------------------------------------------------------------------------
@@ -223,6 +202,13 @@ def update_match(db: Database, article_id: int, match: MatchResult) -> None:
     replace_hits(db, article_id, match)
 
 
+def update_matches(db: Database, matches: Iterable[tuple[int, MatchResult]]) -> None:
+    """New verdicts for stored articles (a rematch), in one transaction."""
+    with db.atomic():
+        for article_id, match in matches:
+            update_match(db, article_id, match)
+
+
 @dataclass(frozen=True)
 class StoredBatch:
     articles_new: int
@@ -263,9 +249,32 @@ def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) 
     return StoredBatch(new, len(hits))
 
 
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
+class StoredArticle:
+    """A stored article's text and the verdict stored with it (units, themes: JSON lists)."""
+
+    id: int
+    url: str
+    title: str
+    summary: str | None
+    body: str | None
+    outlet: str | None
+    published: str | None
+    edu: int
+    local: int
+    alert: int
+    severity: int | None
+    units: str | None
+    themes: str | None
+    scope: str | None
+
+
+_STORED_COLUMNS = ", ".join(f"[{name}]" for name in StoredArticle.__dataclass_fields__)
+
+
 def iter_articles(
     db: Database, *, since: str | None = None, batch: int = 1000
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[StoredArticle]:
     """Every stored article (optionally published or first seen since a date), in id order."""
     last = 0
     where = "id > ?"
@@ -273,13 +282,12 @@ def iter_articles(
         where += " and coalesce(published, first_seen) >= ?"
     while True:
         params: list[Any] = [last] + ([since] if since else [])
-        rows = list(
-            db.query(f"select * from articles where {where} order by id limit {batch}", params)
-        )
+        sql = f"select {_STORED_COLUMNS} from articles where {where} order by id limit {batch}"
+        rows = [StoredArticle(*row) for row in db.conn.execute(sql, params)]
         if not rows:
             return
         yield from rows
-        last = rows[-1]["id"]
+        last = rows[-1].id
 
 
 HitKey = tuple[str, str, str, int, int]
@@ -336,60 +344,3 @@ def close_abandoned_runs(db: Database) -> int:
             return cursor.rowcount
     except sqlite3.OperationalError:
         return 0
-
-
-# Hard failures (the feed is gone or broken) weigh more than passing ones (a slow server).
-FAILURE_WEIGHTS = {
-    "timeout": 0.5,
-    "deadline": 0.5,
-    "rate_limited": 0.5,
-    "connect": 0.75,
-    "http_5xx": 0.75,
-    "dns": 1.0,
-    "http_4xx": 1.0,
-    "parse": 1.0,
-    "too_large": 1.0,
-    "redirect_loop": 1.0,
-    "too_many_redirects": 1.0,
-    "bad_scheme": 1.0,
-    "robots": 1.0,
-}
-
-
-def update_source_state(
-    db: Database,
-    name: str,
-    outcome: SourceOutcome,
-    *,
-    now: str,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> None:
-    """Record a source's fetch outcome: conditional-request validators and health."""
-    state = source_state(db, name)
-    changes: dict[str, Any] = {"last_attempt": now}
-    if outcome.status == "failed":
-        changes["consecutive_failures"] = (state.get("consecutive_failures") or 0) + 1
-        weight = FAILURE_WEIGHTS.get(outcome.error_kind or "", 0.75)
-        changes["failure_score"] = round((state.get("failure_score") or 0.0) + weight, 3)
-        changes["last_error"] = outcome.error
-        changes["last_error_kind"] = outcome.error_kind
-        changes["failing_since"] = state.get("failing_since") or now
-        changes["status"] = "failing"
-    else:
-        changes.update(
-            consecutive_failures=0,
-            failure_score=0.0,
-            last_error=None,
-            last_error_kind=None,
-            failing_since=None,
-            last_success=now,
-            status=outcome.status,
-        )
-        if outcome.status == "ok":
-            changes["items_last"] = outcome.items
-            changes["etag"] = etag
-            changes["last_modified"] = last_modified
-            if outcome.articles_new:
-                changes["last_new_article"] = now
-    db.table("sources").update(name, changes)

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from dumon.desk import Desk
 from dumon.errors import DeskError, DumonError, StorageError
-from dumon.storage import migrations, store
+from dumon.storage import maintenance, migrations, store
 from dumon.storage.lock import DeskLock
-from dumon.storage.sqlitefile import connect_read_only
 from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
@@ -37,22 +36,6 @@ def _require_db(desk: Desk) -> Path:
             "hoặc chỉ đúng thư mục làm việc bằng --home / DUMON_HOME."
         )
     return desk.db_path
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=30)
-    conn.execute("PRAGMA busy_timeout = 30000")
-    return conn
-
-
-def integrity(path: Path) -> str:
-    """SQLite's own verdict on a database file: 'ok' or the first problems it found."""
-    conn = connect_read_only(path)
-    try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-    finally:
-        conn.close()
-    return "; ".join(str(r[0]) for r in rows[:5])
 
 
 @dataclass(frozen=True)
@@ -124,14 +107,9 @@ def backup(desk: Desk, target: Path | str, *, keep: int | None = None) -> Backup
 
 def _copy(source: Path, partial: Path) -> str:
     """SQLite's online backup of `source` into `partial`; the copy's integrity verdict."""
-    src = _connect(source)
+    src = maintenance.open_for_upkeep(source)
     try:
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-        finally:
-            dst.close()
+        maintenance.copy_online(src, partial)
     except sqlite3.Error as exc:
         raise StorageError(
             f"Sao lưu thất bại ({exc}). Cách sửa: kiểm tra chỗ trống trên ổ đĩa và quyền ghi "
@@ -140,7 +118,7 @@ def _copy(source: Path, partial: Path) -> str:
     finally:
         src.close()
     try:
-        return integrity(partial)
+        return maintenance.integrity(partial)
     except sqlite3.Error as exc:
         return str(exc)
 
@@ -181,11 +159,9 @@ def vacuum(desk: Desk) -> VacuumResult:
     with DeskLock(desk.lock_path):
         before = _db_size(path)
         started = time.monotonic()
-        conn = _connect(path)
+        conn = maintenance.open_for_upkeep(path)
         try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.execute("VACUUM")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            maintenance.vacuum(conn)
         except sqlite3.OperationalError as exc:
             raise DumonError(
                 f"Không dọn được cơ sở dữ liệu ({exc}). Cách sửa: cần chỗ trống bằng cỡ tệp "
@@ -196,18 +172,9 @@ def vacuum(desk: Desk) -> VacuumResult:
         return VacuumResult(before, _db_size(path), time.monotonic() - started)
 
 
-@dataclass(frozen=True)
-class PruneResult:
-    cutoff: str
-    articles: int
-    hits: int
-    runs: int
-    kept_with_hits: int
-
-
 def prune(
     desk: Desk, *, older_than_days: int, include_hits: bool = False, now: datetime | None = None
-) -> PruneResult:
+) -> maintenance.PruneResult:
     """Delete articles (and old scan runs) older than the cutoff, in one transaction.
 
     Articles the matcher kept (with hits, or marked education/local/alert) stay unless
@@ -217,42 +184,20 @@ def prune(
         raise DumonError("Số ngày phải từ 1 trở lên. Cách sửa: ví dụ `--older-than 365`.")
     _require_db(desk)
     cutoff = store.to_iso((now or datetime.now(VN_TZ)) - timedelta(days=older_than_days)) or ""
-    relevant = (
-        "exists (select 1 from hits h where h.article_id = articles.id) "
-        "or edu = 1 or local = 1 or alert = 1"
-    )
-    old = "coalesce(published, first_seen) < :cutoff"
     with DeskLock(desk.lock_path):
         db = store.open_db(desk.db_path)
         try:
-            kept = 0
-            if not include_hits:
-                kept = db.execute(
-                    f"select count(*) from articles where {old} and ({relevant})",
-                    {"cutoff": cutoff},
-                ).fetchone()[0]
-            doomed = f"select id from articles where {old}"
-            if not include_hits:
-                doomed += f" and not ({relevant})"
-            with store.write_transaction(db):
-                hits = db.execute(
-                    f"delete from hits where article_id in ({doomed})", {"cutoff": cutoff}
-                ).rowcount
-                articles = db.execute(
-                    f"delete from articles where id in ({doomed})", {"cutoff": cutoff}
-                ).rowcount
-                old_runs = "select id from runs where started < :cutoff and status != 'running'"
-                db.execute(
-                    f"delete from run_sources where run_id in ({old_runs})", {"cutoff": cutoff}
-                )
-                runs = db.execute(
-                    "delete from runs where started < :cutoff and status != 'running'",
-                    {"cutoff": cutoff},
-                ).rowcount
+            result = maintenance.prune(db, cutoff, include_hits=include_hits)
         finally:
             db.close()
-    log.info("pruned %d articles, %d hits, %d runs before %s", articles, hits, runs, cutoff)
-    return PruneResult(cutoff, articles, hits, runs, kept)
+    log.info(
+        "pruned %d articles, %d hits, %d runs before %s",
+        result.articles,
+        result.hits,
+        result.runs,
+        cutoff,
+    )
+    return result
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from dumon.collecting.config import SourcesConfig, load_sources
 from dumon.desk import Desk
 from dumon.errors import DumonError
 from dumon.settings import HealthSettings, load_settings
-from dumon.storage import store
+from dumon.storage import maintenance, store
 from dumon.storage.lock import lock_holder
+from dumon.storage.sqlitefile import has_table
 from dumon.upkeep import cron, database
 from dumon.vntime import VN_TZ
 
@@ -146,7 +147,7 @@ def _check_database(desk: Desk, out: list[Finding]) -> bool:
         )
         return False
     try:
-        verdict = database.integrity(desk.db_path)
+        verdict = maintenance.integrity(desk.db_path)
         schema = database.schema_state(desk.db_path)
     except Exception as exc:  # a file that is not a database at all lands here
         verdict, schema = f"không mở được ({exc})", None
@@ -198,13 +199,11 @@ def _check_lock_and_runs(
     if db_ok:
         db = store.open_db(desk.db_path, migrate=False)
         try:
-            if "runs" in db.table_names():
-                rows = list(db.query("select * from runs order by id desc limit 1"))
-                last = rows[0] if rows else None
+            last = maintenance.last_run(db.conn)
         finally:
             db.close()
     if holder is not None:
-        started = store.from_iso(last["started"]) if last and last["status"] == "running" else None
+        started = store.from_iso(last.started) if last and last.status == "running" else None
         deadline = config.policy.scan_deadline if config else 600.0
         if started and (now - started).total_seconds() > 2 * deadline + 300:
             out.append(
@@ -224,8 +223,8 @@ def _check_lock_and_runs(
         if db_ok:
             out.append(Finding("warn", "Lần quét cuối", "chưa quét lần nào.", "chạy `dumon scan`."))
         return
-    started = store.from_iso(last["started"])
-    status = last["status"]
+    started = store.from_iso(last.started)
+    status = last.status
     if status == "interrupted" or (status == "running" and holder is None):
         out.append(
             Finding(
@@ -314,7 +313,7 @@ def _check_sources(
 ) -> None:
     db = store.open_db(desk.db_path, migrate=False)
     try:
-        if "sources" not in db.table_names():
+        if not has_table(db.conn, "sources"):
             return
         states = health.source_health(db, now, settings=settings, sources=config.sources)
     finally:
