@@ -4,6 +4,7 @@ only, and each outside library is used by the one place that owns it."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import dumon
@@ -98,3 +99,33 @@ def test_the_rules_see_every_part_of_the_package():
     """A new package directory must be placed in the rules, not slip past them as 'base'."""
     folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
     assert folders <= set(STAGES)
+
+
+_SQL_TEXT = re.compile(
+    r"\s*(select\b.*\bfrom\s+\w|insert\s+into\s|update\s+\w+\s+set\s|delete\s+from\s"
+    r"|pragma\s+\w+\s*[=(;]?\s*\w*\s*$|create\s+(table|index|trigger|view)\s)",
+    re.I | re.S,
+)
+_SQL_CALLS = {"execute", "executemany", "executescript", "query"}
+
+
+def test_sql_is_written_only_under_storage():
+    """Outside `storage/` a module may hold a connection (a type) but runs no statement."""
+    wrong = []
+    for module, tree in _modules().items():
+        if _part(module) == "storage":
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _SQL_CALLS
+            ):
+                wrong.append(f"{module}:{node.lineno} calls .{node.func.attr}()")
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and _SQL_TEXT.match(node.value)
+            ):
+                wrong.append(f"{module}:{node.lineno} holds SQL: {node.value[:40]!r}")
+    assert not wrong, "\n".join(wrong)
