@@ -24,8 +24,8 @@ from dumon.output.digest import (
     article_marks,
     build_digest,
     build_stories,
-    resolve_window,
 )
+from dumon.output.window import resolve_window
 from dumon.render.digest_html import render_html
 from dumon.render.digest_text import render_text
 from dumon.storage.reading import window_articles

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from dumon.cli import app
 from dumon.errors import QueryError
 from dumon.models import SourceOutcome
-from dumon.output.digest import Editorial, build_digest, make_excerpt, resolve_window
+from dumon.output.digest import Editorial, build_digest, make_excerpt
 from dumon.output.ranking import Signal
+from dumon.output.window import resolve_window
 from dumon.render.digest_html import render_html
 from dumon.render.digest_json import render_json
 from dumon.render.digest_markdown import render_markdown

@@ -11,7 +11,8 @@ import docx
 import pytest
 from docx.shared import Cm, Pt
 
-from dumon.output.digest import build_digest, resolve_window
+from dumon.output.digest import build_digest
+from dumon.output.window import resolve_window
 from dumon.render.digest_docx import render_docx
 from support.store import Doc
 

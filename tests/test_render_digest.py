@@ -11,7 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 from rich.console import Console
 
-from dumon.output.digest import Editorial, build_digest, resolve_window
+from dumon.output.digest import Editorial, build_digest
+from dumon.output.window import resolve_window
 from dumon.render.digest_docx import render_docx
 from dumon.render.digest_html import render_html
 from dumon.render.digest_json import render_json

@@ -9,7 +9,8 @@ from datetime import datetime
 from typer.testing import CliRunner
 
 from dumon.cli import app
-from dumon.output.digest import build_digest, resolve_window
+from dumon.output.digest import build_digest
+from dumon.output.window import resolve_window
 from dumon.render.digest_text import render_text
 from dumon.vntime import VN_TZ
 from support.faultserver import write_sources

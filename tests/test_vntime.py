@@ -10,8 +10,8 @@ from dumon.collecting.ingest import OutOfRange
 from dumon.collecting.ingest import parse_date as import_date
 from dumon.errors import QueryError
 from dumon.matching.batch import parse_date as batch_date
-from dumon.output.digest import resolve_window
 from dumon.output.search import parse_bound
+from dumon.output.window import resolve_window
 from dumon.vntime import VN_TZ
 
 NOW = datetime(2025, 9, 6, 10, 0, tzinfo=VN_TZ)

@@ -1,14 +1,13 @@
 """The digest ("điểm tin") of a window: what leadership reads each morning.
 
-Owns the window (by default 07:00 yesterday → 07:00 today, Vietnam time), the stories of the
-window (every article takes part in clustering, ``stories.py``; a story is kept when one of
-its articles is relevant), their importance (``ranking.py``) and the sections: I. overview
-counts, II. alerts (the province's own first, then by severity and importance), III. local
-stories grouped by unit or theme (local incidents are in II, and III says so), IV. national
-education stories by importance, up to ``national_limit``, V. sources that failed or went
-silent; and an appendix, "Tin khác", of what was not shown: beyond the limit, advertorials
-and celebrities, stories abroad. Renderers in ``render/digest_*.py`` turn a :class:`Digest`
-into text.
+Owns the stories of a window (``window.py``; every article takes part in clustering,
+``stories.py``; a story is kept when one of its articles is relevant), their importance
+(``ranking.py``) and the sections: I. overview counts, II. alerts (the province's own first,
+then by severity and importance), III. local stories grouped by unit or theme (local incidents
+are in II, and III says so), IV. national education stories by importance, up to
+``national_limit``, V. sources that failed or went silent; and an appendix, "Tin khác", of
+what was not shown: beyond the limit, advertorials and celebrities, stories abroad.
+Renderers in ``render/digest_*.py`` turn a :class:`Digest` (``digest_records.py``) into text.
 """
 
 from __future__ import annotations
@@ -19,214 +18,36 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from dumon.collecting.health import assess
 from dumon.desk import Desk
-from dumon.errors import DumonError, QueryError
+from dumon.errors import DumonError
 from dumon.matching.registry import profile_theme_names
+from dumon.output.digest_records import (
+    Copy,
+    Cut,
+    Digest,
+    Overview,
+    SourceIssue,
+    Story,
+    StoryGroup,
+)
 from dumon.output.ranking import Signal, importance
 from dumon.output.stories import StoryItem, cluster_stories
+from dumon.output.window import Window, resolve_window
 from dumon.settings import HealthSettings, Settings, load_settings
 from dumon.storage.reading import WindowArticle, ranking_hits, run_failures, window_articles
 from dumon.storage.rows import to_iso
 from dumon.storage.sources import source_states
 from dumon.storage.sqlitefile import open_reader
 from dumon.textnorm import fold, normalize
-from dumon.vntime import VN_TZ, Moment, parse_moment
+from dumon.vntime import VN_TZ
 
 log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 260
 OTHER_GROUP = "Tin khác của tỉnh"
-
-
-@dataclass(frozen=True)
-class Window:
-    """A half-open time window [start, end) in Vietnam time."""
-
-    start: datetime
-    end: datetime
-    morning: date | None = None  # the morning this is the digest of, when it is one
-
-    @property
-    def first_day(self) -> date:
-        return self.start.astimezone(VN_TZ).date()
-
-    @property
-    def last_day(self) -> date:
-        """The morning of a morning digest, else the last calendar day the window touches."""
-        if self.morning is not None:
-            return self.morning
-        return (self.end.astimezone(VN_TZ) - timedelta(microseconds=1)).date()
-
-    @property
-    def start_iso(self) -> str:
-        return to_iso(self.start) or ""
-
-    @property
-    def end_iso(self) -> str:
-        return to_iso(self.end) or ""
-
-
-@dataclass(frozen=True)
-class Copy:
-    """Another publication of a story ("đăng lại")."""
-
-    outlet: str
-    url: str
-    published: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Story:
-    title: str
-    url: str
-    outlet: str
-    published: datetime | None
-    excerpt: str
-    edu: bool
-    local: bool
-    alert: bool
-    severity: int
-    units: tuple[str, ...]
-    themes: tuple[str, ...]  # display names
-    alerts: tuple[str, ...]  # display names of the alert themes
-    also_in: tuple[Copy, ...]
-    scope: str = "national"  # local, national, neighbour, province, abroad
-    importance: int = 0
-    why: tuple[str, ...] = ()  # how the importance adds up, in Vietnamese
-    soft: str = ""  # the soft content it is (advertorial, celebrity), or ""
-
-    @property
-    def coverage(self) -> int:
-        """How many outlets carried the story."""
-        return len({self.outlet, *(c.outlet for c in self.also_in)})
-
-
-@dataclass(frozen=True)
-class Cut:
-    """A story not shown in the sections, listed in the appendix "Tin khác", and why."""
-
-    story: Story
-    reason: str  # limit, soft, abroad
-
-
-CUT_REASONS = {
-    "limit": "ngoài giới hạn mục IV",
-    "soft": "quảng cáo, giải trí",
-    "abroad": "tin nước ngoài",
-}
-
-
-@dataclass(frozen=True)
-class StoryGroup:
-    name: str
-    stories: tuple[Story, ...]
-
-
-@dataclass(frozen=True)
-class SourceIssue:
-    """A source that failed in the window's scans, went silent or was switched off."""
-
-    name: str
-    outlet: str
-    problem: str  # dead, failed, disabled, silent, new (never read: "chưa kiểm chứng")
-    detail: str  # Vietnamese, for the reader
-    failures: int = 0
-    since: str | None = None
-
-
-@dataclass(frozen=True)
-class Overview:
-    stories: int
-    articles: int
-    local: int
-    alerts: int
-    outlets: int
-
-
-@dataclass(frozen=True)
-class Digest:
-    window: Window
-    department: str
-    generated: datetime
-    overview: Overview
-    alerts: tuple[Story, ...]
-    local_groups: tuple[StoryGroup, ...]
-    national: tuple[Story, ...]
-    national_more: int
-    sources: tuple[SourceIssue, ...]
-    cut: tuple[Cut, ...] = ()
-    explain: bool = False  # show how each story's importance adds up
-
-    @property
-    def empty(self) -> bool:
-        return self.overview.articles == 0
-
-    @property
-    def local_alerts(self) -> tuple[Story, ...]:
-        """The province's incidents: shown in section II, pointed to from section III."""
-        return tuple(s for s in self.alerts if s.local)
-
-    @property
-    def stories(self) -> tuple[Story, ...]:
-        """Every story shown, in the order of the sections."""
-        local = tuple(s for g in self.local_groups for s in g.stories)
-        return self.alerts + local + self.national
-
-
-# --- the window ----------------------------------------------------------------------------
-
-_FORMAT_HINT = "ghi dạng 2026-11-28 hoặc 2026-11-28T07:00 (không ghi múi giờ thì là giờ Việt Nam)"
-
-
-def _parse_moment(text: str, what: str) -> Moment:
-    try:
-        return parse_moment(text)
-    except ValueError:
-        raise QueryError(f"Không hiểu {what} '{text}'. Cách sửa: {_FORMAT_HINT}.") from None
-
-
-def resolve_window(
-    *,
-    on: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    hour: int = 7,
-    now: datetime | None = None,
-) -> Window:
-    """The window asked for: a morning (`on`, default today) or `since`/`until`.
-
-    A bare date as `until` includes that whole day; a missing `since` means one day before
-    `until`; a missing `until` means now.
-    """
-    now = (now or datetime.now(VN_TZ)).astimezone(VN_TZ)
-    if on is not None and (since or until):
-        raise QueryError(
-            "Không dùng --date cùng với --since/--until. Cách sửa: chọn --date cho điểm tin "
-            "một buổi sáng, hoặc --since/--until cho một khoảng bất kỳ."
-        )
-    if since is None and until is None:
-        if on is None:
-            morning = now.date()
-        else:
-            try:
-                morning = date.fromisoformat(on.strip())
-            except ValueError:
-                raise QueryError(
-                    f"Không hiểu ngày '{on}'. Cách sửa: ghi dạng 2026-11-28 (năm-tháng-ngày)."
-                ) from None
-        end = datetime.combine(morning, time(hour), VN_TZ)
-        return Window(end - timedelta(days=1), end, morning)
-    end = _parse_moment(until, "thời điểm kết thúc (--until)").end() if until else now
-    start = _parse_moment(since, "thời điểm bắt đầu (--since)").at if since else end - timedelta(1)
-    if start >= end:
-        raise QueryError(
-            f"Khoảng thời gian rỗng: bắt đầu {start:%H:%M %d/%m/%Y} không trước kết thúc "
-            f"{end:%H:%M %d/%m/%Y}. Cách sửa: đặt --since trước --until."
-        )
-    return Window(start, end)
 
 
 # --- reading the store ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from dumon.output.digest import Digest
+from dumon.output.digest_records import Digest
 from dumon.render import digest_parts as parts
 
 FONT = "Times New Roman"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from dumon.output.digest import Digest
+from dumon.output.digest_records import Digest
 from dumon.render import digest_parts as parts
 
 _CSS = """

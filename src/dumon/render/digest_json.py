@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 
-from dumon.output.digest import Digest, Story
+from dumon.output.digest_records import Digest, Story
 from dumon.storage.rows import to_iso
 
 # Characters json.dumps leaves raw that would reorder or hide text when the JSON is printed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dumon.output.digest import Digest
+from dumon.output.digest_records import Digest
 from dumon.render import digest_parts as parts
 
 # The characters that start emphasis, code, links, HTML, entities, tables or strikethrough

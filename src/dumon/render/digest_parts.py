@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dumon.output.digest import CUT_REASONS, Digest, SourceIssue, Story
+from dumon.output.digest_records import CUT_REASONS, Digest, SourceIssue, Story
 from dumon.render import clean_text, safe_url, time_label, window_label
 
 TITLE = "ĐIỂM TIN BÁO CHÍ"

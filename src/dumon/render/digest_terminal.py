@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.style import Style
 from rich.text import Text
 
-from dumon.output.digest import Digest
+from dumon.output.digest_records import Digest
 from dumon.render import digest_parts as parts
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from dumon.output.digest import Digest
+from dumon.output.digest_records import Digest
 from dumon.render import digest_parts as parts
 
 WIDTH = 78
