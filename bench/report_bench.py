@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from dumon.matching.registry import load_registry
-from dumon.output import report
+from dumon.output import periods, report
 from dumon.storage.sqlitefile import open_reader
 from timing import cpu, median_ms
 
@@ -40,7 +40,7 @@ def main() -> None:
     db = open_reader(db_path)
     keywords = args.desk / "keywords"
     registry = load_registry(keywords if keywords.is_dir() else BUNDLED_KEYWORDS)
-    period = report.school_year(args.school_year)
+    period = periods.school_year(args.school_year)
     total = db.execute("select count(*) from articles").fetchone()[0]
     in_period = db.execute(
         "select count(*) from articles where published >= ? and published < ?",

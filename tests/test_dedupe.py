@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from dumon.models import Article
-from dumon.output import report
+from dumon.output import periods, report
 from dumon.storage import migrations, store
 from dumon.storage.rows import article_record
 from dumon.urls import article_key
@@ -66,7 +66,7 @@ def test_a_second_url_of_the_same_article_is_not_stored_again(make_store):
     assert store.known_urls(db, [renamed.url, "https://vnexpress.net/khac-4999999.html"]) == {
         renamed.url
     }
-    year = report.school_year("2025-2026")
+    year = periods.school_year("2025-2026")
     assert report.build_report(db.conn, year).articles == 1
 
 
@@ -76,7 +76,7 @@ def test_a_reprint_counts_once_per_outlet(make_store):
     reprint = _article("http://127.0.0.1/a/2", "Khai giảng năm học mới", outlet="Báo A")
     elsewhere = _article("http://127.0.0.1/b/1", "Khai giảng năm học mới", outlet="Báo B")
     assert _store(db, original, reprint, elsewhere) == 2
-    outlets = report.build_report(db.conn, report.school_year("2025-2026")).by_outlet
+    outlets = report.build_report(db.conn, periods.school_year("2025-2026")).by_outlet
     assert {c.name: c.articles for c in outlets} == {"Báo A": 1, "Báo B": 1}
 
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dumon.cli import app
-from dumon.output import report
+from dumon.output import periods, report
 from dumon.render.report_html import report_html
 from dumon.storage import store
 from dumon.vntime import VN_TZ
@@ -103,7 +103,7 @@ def test_html_report_names_the_department_period_and_day_and_prints_on_a4(readin
     try:
         made = datetime(2026, 6, 15, 9, 30, tzinfo=VN_TZ)
         html = report_html(
-            report.build_report(db.conn, report.school_year("2025-2026")),
+            report.build_report(db.conn, periods.school_year("2025-2026")),
             department="Sở Giáo dục và Đào tạo tỉnh Ninh Bình",
             made=made,
         )

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from dumon.errors import QueryError
 from dumon.models import Article
-from dumon.output import report
+from dumon.output import periods, report
 from dumon.render.report_html import report_html
 from dumon.render.report_png import report_png
 from dumon.render.report_view import print_report, report_json
@@ -20,7 +20,7 @@ from dumon.verdicts import MatchResult
 from dumon.vntime import VN_TZ
 from support.store_reading import LHP, SO
 
-YEAR = report.school_year("2025-2026")
+YEAR = periods.school_year("2025-2026")
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_top_stories_group_copies_and_rewrites(db):
 
 
 def test_empty_period(db):
-    r = report.build_report(db.conn, report.school_year("2030-2031"))
+    r = report.build_report(db.conn, periods.school_year("2030-2031"))
     assert r.articles == 0 and r.alert_share == 0 and r.top_stories == ()
     assert "Không có tin giáo dục nào" in report_html(r)
 
@@ -134,14 +134,14 @@ def test_empty_period(db):
     ],
 )
 def test_periods(kwargs, start, end, label):
-    period = report.resolve_period(today=date(2026, 11, 28), **kwargs)
+    period = periods.resolve_period(today=date(2026, 11, 28), **kwargs)
     assert period.start == f"{start}T00:00:00+07:00"
     assert period.end == f"{end}T00:00:00+07:00"
     assert period.label == label
 
 
 def test_school_year_in_august_is_the_one_ending():
-    assert report.school_year(today=date(2026, 8, 31)).label == "năm học 2025-2026"
+    assert periods.school_year(today=date(2026, 8, 31)).label == "năm học 2025-2026"
 
 
 class _Collector(HTMLParser):
@@ -256,7 +256,7 @@ def test_coverage_and_tags_follow_inserts_rematches_and_deletes(db):
 
 def test_hour_bounds_count_from_the_articles(db):
     # 2025-10-12 10:00 splits the two tuyển sinh articles of that morning.
-    period = report.resolve_period(start="2025-10-12T10:00+07:00", end="2025-12-31")
+    period = periods.resolve_period(start="2025-10-12T10:00+07:00", end="2025-12-31")
     r = report.build_report(db.conn, period)
     assert r.articles == 3
     assert [c.name for c in r.by_month] == ["2025-10", "2025-11", "2025-12"]

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from dumon.cli import app
 from dumon.matching.registry import load_registry
-from dumon.output import report
+from dumon.output import periods, report
 from support.keywords import write_keywords
 from support.store import Doc, add_run
 
@@ -52,7 +52,7 @@ KEYWORDS = {
             strong: ["tuyển sinh"]
     """,
 }
-YEAR = report.school_year("2025-2026")
+YEAR = periods.school_year("2025-2026")
 DOCS = (
     Doc("Sở họp về tuyển sinh", "VnExpress", "2025-09-10 08:00", units=(SO_NB,)),
     # Tagged under the school's old name by an earlier version of the keywords.
@@ -107,7 +107,7 @@ def test_figures_are_about_education_articles(desk):
 )
 def test_unit_is_found_by_any_name_preferring_the_one_in_force(desk, fragment, period, chosen):
     db, registry = desk
-    r = report.build_report(db.conn, report.school_year(period), unit=fragment, registry=registry)
+    r = report.build_report(db.conn, periods.school_year(period), unit=fragment, registry=registry)
     assert r.units_matched == (chosen,)
     assert [c.name for c in r.by_unit] == [chosen]
 

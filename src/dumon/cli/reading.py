@@ -250,7 +250,7 @@ def report_command(
     Ví dụ: dumon report --school-year 2025-2026 --unit "le hong phong" --format html -o bc.html
     """
     from dumon.matching.registry import load_registry
-    from dumon.output import report
+    from dumon.output import periods, report
     from dumon.render import console, report_view
 
     formats = ("terminal", "text", "json", "html", "png")
@@ -260,7 +260,7 @@ def report_command(
         )
     if fmt == "png" and output is None:
         raise QueryError("Ảnh PNG cần tệp đích. Cách sửa: thêm -o bao-cao.png.")
-    chosen = report.resolve_period(
+    chosen = periods.resolve_period(
         start=start, end=end, preset=period, school_year_spec=school_year
     )
     desk = resolve_home(ctx.obj.home)

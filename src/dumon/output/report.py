@@ -12,264 +12,36 @@ same title; rewrites are left to the daily digest's clustering.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from dumon.errors import QueryError
 from dumon.matching.registry import KIND_ORDER, Registry, loose
 from dumon.output import search
+from dumon.output.periods import Period
+from dumon.output.report_records import (
+    UNKNOWN_TIER,
+    Count,
+    CoverageReport,
+    MonthCount,
+    OutletCount,
+    TopStory,
+    UnitCount,
+)
 from dumon.output.stories import StoryItem, cluster_stories
 from dumon.storage.reports import coverage_rows, scanned_months, story_copies, story_leads
 from dumon.storage.sources import source_states
-from dumon.vntime import VN_TZ
 
-PERIODS = ("week", "month", "school-year")
-UNKNOWN_TIER = "không rõ"
 TOP_STORIES = 10
 CANDIDATES_PER_STORY = 20
 """Title groups clustered per top story asked: enough to find rewrites, cheap to cluster."""
 
 
-@dataclass(frozen=True)
-class Period:
-    start: str  # ISO, inclusive
-    end: str  # ISO, exclusive
-    label: str  # Vietnamese, for headings
-
-    @property
-    def months(self) -> list[str]:
-        """Every YYYY-MM the period touches, in order (months without articles included)."""
-        first = date.fromisoformat(self.start[:10]).replace(day=1)
-        last = datetime.fromisoformat(self.end) - timedelta(seconds=1)
-        out = []
-        while (first.year, first.month) <= (last.year, last.month):
-            out.append(f"{first.year:04d}-{first.month:02d}")
-            first = (first + timedelta(days=32)).replace(day=1)
-        return out
-
-
-def _midnight(day: date) -> str:
-    return datetime(day.year, day.month, day.day, tzinfo=VN_TZ).isoformat(timespec="seconds")
-
-
-def _dmy(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
-def school_year(spec: str | None = None, *, today: date | None = None) -> Period:
-    """1 September → 31 August: the one named ('2025-2026') or the one containing today."""
-    if spec:
-        match = re.fullmatch(r"\s*(\d{4})\s*[-–/]\s*(\d{4})\s*", spec)
-        if not match or int(match.group(2)) != int(match.group(1)) + 1:
-            raise QueryError(
-                f"Không hiểu năm học '{spec}'. Cách sửa: viết dạng 2025-2026 (hai năm liền nhau)."
-            )
-        first = int(match.group(1))
-    else:
-        today = today or datetime.now(VN_TZ).date()
-        first = today.year if today.month >= 9 else today.year - 1
-    return Period(
-        _midnight(date(first, 9, 1)),
-        _midnight(date(first + 1, 9, 1)),
-        f"năm học {first}-{first + 1}",
-    )
-
-
-def preset_period(name: str, *, today: date | None = None) -> Period:
-    """This week (Monday to Sunday), this month, or this school year."""
-    today = today or datetime.now(VN_TZ).date()
-    if name == "week":
-        monday = today - timedelta(days=today.weekday())
-        sunday = monday + timedelta(days=6)
-        return Period(
-            _midnight(monday),
-            _midnight(monday + timedelta(days=7)),
-            f"tuần {_dmy(monday)} – {_dmy(sunday)}",
-        )
-    if name == "month":
-        first = today.replace(day=1)
-        following = (first + timedelta(days=32)).replace(day=1)
-        return Period(
-            _midnight(first), _midnight(following), f"tháng {today.month:02d}/{today.year}"
-        )
-    if name == "school-year":
-        return school_year(today=today)
-    raise QueryError(f"Không có khoảng '{name}'. Cách sửa: dùng week, month hoặc school-year.")
-
-
-def resolve_period(
-    *,
-    start: str | None = None,
-    end: str | None = None,
-    preset: str | None = None,
-    school_year_spec: str | None = None,
-    today: date | None = None,
-) -> Period:
-    """The period the options name; this month when none is given."""
-    chosen = [x for x in ((start or end) and "dates", preset, school_year_spec) if x]
-    if len(chosen) > 1:
-        raise QueryError(
-            "Chỉ chọn một cách nêu khoảng thời gian. Cách sửa: dùng --from/--to, hoặc --period, "
-            "hoặc --school-year."
-        )
-    if school_year_spec:
-        return school_year(school_year_spec)
-    if preset:
-        return preset_period(preset, today=today)
-    if start or end:
-        if not (start and end):
-            raise QueryError(
-                "Cần cả --from và --to. Cách sửa: ví dụ --from 2025-09-01 --to 2026-05-31."
-            )
-        since = search.parse_bound(start)
-        until = search.parse_bound(end, end=True)
-        assert since is not None and until is not None  # both given (checked above)
-        if since >= until:
-            raise QueryError("--from phải trước --to. Cách sửa: đổi chỗ hai ngày.")
-        return Period(since, until, f"từ {_label(since)} đến {_label(until, end=True)}")
-    return preset_period("month", today=today)
-
-
-def _label(iso: str, *, end: bool = False) -> str:
-    moment = datetime.fromisoformat(iso)
-    if moment.time() == datetime.min.time():
-        return _dmy((moment - timedelta(days=1)).date() if end else moment.date())
-    return f"{moment:%H:%M} {_dmy(moment.date())}"
-
-
 # --- the report ----------------------------------------------------------------------------
-
-TIERS = ("central", "local", "sector", "other")
-
-
-@dataclass(frozen=True)
-class Count:
-    name: str  # the stored name or key
-    articles: int  # education articles
-    alerts: int = 0
-    label: str | None = None  # a display name, when the key is not one (themes)
-    local: int = 0  # of them, about the department's area
-
-    @property
-    def shown(self) -> str:
-        return self.label or self.name
-
-
-@dataclass(frozen=True)
-class UnitCount(Count):
-    kind: str = ""  # the registry's kind (so, thpt…); "" for a name the registry lacks
-
-
-@dataclass(frozen=True)
-class OutletCount(Count):
-    tier: str = UNKNOWN_TIER
-    output: int = 0  # everything the outlet published in the period (education or not)
-
-
-@dataclass(frozen=True)
-class MonthCount(Count):
-    missing: bool = False  # no scan and no article that month: unknown, not zero
-
-
-@dataclass(frozen=True)
-class TopStory:
-    title: str
-    url: str
-    outlet: str  # the first publisher
-    published: str | None
-    articles: int
-    outlets: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CoverageReport:
-    period: Period
-    unit: str | None  # the --unit fragment asked for
-    units_matched: tuple[str, ...]  # the current name of the unit it designates
-    articles: int  # education articles
-    alerts: int
-    local: int
-    by_unit: tuple[UnitCount, ...]
-    by_theme: tuple[Count, ...]
-    by_outlet: tuple[OutletCount, ...]
-    by_tier: tuple[Count, ...]
-    by_month: tuple[MonthCount, ...]
-    top_stories: tuple[TopStory, ...] = field(default=())
-    all_articles: int = 0  # everything stored for the period, education or not
-    also_units: tuple[str, ...] = ()  # other units the --unit fragment fits
-
-    @property
-    def alert_share(self) -> float:
-        return self.alerts / self.articles if self.articles else 0.0
-
-    @property
-    def local_share(self) -> float:
-        return self.local / self.articles if self.articles else 0.0
-
-    @property
-    def missing_months(self) -> tuple[str, ...]:
-        return tuple(m.name for m in self.by_month if m.missing)
-
-    def as_json(self) -> dict:
-        return {
-            "period": {
-                "start": self.period.start,
-                "end": self.period.end,
-                "label": self.period.label,
-            },
-            "unit": self.unit,
-            "units_matched": list(self.units_matched),
-            "also_units": list(self.also_units),
-            "totals": {
-                "articles": self.articles,
-                "alerts": self.alerts,
-                "alert_share": round(self.alert_share, 4),
-                "local": self.local,
-                "local_share": round(self.local_share, 4),
-                "all_articles": self.all_articles,
-            },
-            "by_unit": [
-                {**_count(c, "unit"), "kind": c.kind, "local": c.local} for c in self.by_unit
-            ],
-            "by_theme": [_count(c, "theme") for c in self.by_theme],
-            "by_outlet": [
-                {
-                    **_count(c, "outlet"),
-                    "local": c.local,
-                    "local_share": round(c.local / c.articles, 4) if c.articles else 0.0,
-                    "tier": c.tier,
-                    "output": c.output,
-                    "education_share": round(c.articles / c.output, 4) if c.output else 0.0,
-                }
-                for c in self.by_outlet
-            ],
-            "by_tier": [_count(c, "tier") for c in self.by_tier],
-            "by_month": [
-                {**_count(c, "month"), "local": c.local, "missing": c.missing}
-                for c in self.by_month
-            ],
-            "top_stories": [
-                {
-                    "title": s.title,
-                    "url": s.url,
-                    "outlet": s.outlet,
-                    "published": s.published,
-                    "articles": s.articles,
-                    "outlets": list(s.outlets),
-                }
-                for s in self.top_stories
-            ],
-        }
-
-
-def _count(c: Count, key: str) -> dict:
-    return {key: c.name, "label": c.shown, "articles": c.articles, "alerts": c.alerts}
 
 
 def _ranked(

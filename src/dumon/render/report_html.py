@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from dumon.output.report import Count, CoverageReport, MonthCount, OutletCount, UnitCount
+from dumon.output.report_records import Count, CoverageReport, MonthCount, OutletCount, UnitCount
 from dumon.render import clean_text, safe_url
 from dumon.render.report_view import (
     TIER_VI,

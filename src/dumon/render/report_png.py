@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from dumon.output.report import CoverageReport
+from dumon.output.report_records import CoverageReport
 from dumon.render import clean_text
 from dumon.render.report_view import heading, month_label
 

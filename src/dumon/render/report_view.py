@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dumon.matching.registry import KIND_LABELS
-from dumon.output.report import Count, CoverageReport, OutletCount, UnitCount
+from dumon.output.report_records import Count, CoverageReport, OutletCount, UnitCount
 from dumon.render import clean_text, safe_url
 
 TIER_VI = {
