@@ -9,30 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import sqlite3
-import sys
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import replace
 from datetime import datetime
-from importlib.machinery import ModuleSpec
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from dumon.collecting import health
 from dumon.collecting.config import SourcesConfig, load_sources
 from dumon.collecting.fetch import Fetcher, resendable
+from dumon.collecting.scan_writes import Fetched, Writer, give_up_run, record_outcome, store_source
 from dumon.collecting.worker import (
     extract_page,
-    init_worker,
     load_matcher,
     parse_source,
     prepare_articles,
 )
+from dumon.collecting.worker_pool import Jobs, start_workers, stop_workers
 from dumon.desk import Desk
 from dumon.models import Article, FetchStatus, ScanReport, Source, SourceOutcome
 from dumon.settings import HealthSettings, load_settings
@@ -47,35 +44,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[SourceOutcome], None]
 
 # --- the scan ------------------------------------------------------------------------------
-
-
-class _Writer:
-    """The scan's database writes, on one thread with its own connection.
-
-    SQLite releases the GIL while it works, so fetching and parsing go on while a source's
-    transaction commits; one thread keeps the writes in order, one transaction per source.
-    """
-
-    def __init__(self, path: Path):
-        self._path = path
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dumon-store")
-        self._db: store.Database | None = None
-
-    def _run(self, fn, args):
-        if self._db is None:
-            self._db = store.open_db(self._path, migrate=False)
-        return fn(self._db, *args)
-
-    async def call(self, fn, *args):
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._run, fn, args)
-
-    def close(self) -> None:
-        def _close() -> None:
-            if self._db is not None:
-                self._db.close()
-
-        self._pool.submit(_close).result()
-        self._pool.shutdown(wait=True)
 
 
 def run_scan(
@@ -100,8 +68,8 @@ def run_scan(
         # compiled profile in the desk's cache, where each worker reads it in a few ms.
         load_matcher(keywords_dir, desk.cache_dir)
     with DeskLock(desk.lock_path):
-        pool = _start_workers(keywords_dir, desk.cache_dir, workers)
-        jobs = _Jobs()
+        pool = start_workers(keywords_dir, desk.cache_dir, workers)
+        jobs = Jobs()
         every_job_ended = False
         try:
             report = _scan_with(
@@ -119,33 +87,7 @@ def run_scan(
             every_job_ended = not jobs.abandoned
             return report
         finally:
-            _stop_workers(pool, wait=every_job_ended)
-
-
-class _Jobs:
-    """Whether the scan left worker jobs running (past the deadline): then its workers are
-    killed rather than waited for."""
-
-    abandoned = False
-
-
-def _stop_workers(pool: ProcessPoolExecutor, *, wait: bool) -> None:
-    """Shut the workers down; unless every job ended (`wait`), kill them.
-
-    A job still running past the scan's deadline (a page that takes minutes to parse) would
-    otherwise hold the scan, and its lock, until it ends: its source is already recorded as
-    failed, so what it would return is not wanted.
-    """
-    if wait:
-        pool.shutdown(wait=True, cancel_futures=True)
-        return
-    # The executor has no public way to stop a running job; its processes are all we need.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
-    for process in processes:
-        process.join(timeout=5)
+            stop_workers(pool, wait=every_job_ended)
 
 
 def _scan_with(
@@ -159,7 +101,7 @@ def _scan_with(
     progress: Progress | None,
     deadline: float,
     health_settings: HealthSettings,
-    jobs: _Jobs,
+    jobs: Jobs,
 ) -> ScanReport:
     db = store.open_db(desk.db_path)
     try:
@@ -190,57 +132,11 @@ def _scan_with(
             health.disable_failing(db, settings=health_settings)
             store.finish_run(db, run_id, "done" if report.exit_code == 0 else "done_with_errors")
         except BaseException:
-            _give_up_run(db, run_id)
+            give_up_run(db, run_id)
             raise
         return report
     finally:
         db.close()
-
-
-def _give_up_run(db: store.Database, run_id: int) -> None:
-    """Mark a run the scan cannot finish (full disk, corrupt database) as failed, if the
-    database still takes that much; else the next scan marks it interrupted."""
-    try:
-        store.roll_back(db)
-        store.finish_run(db, run_id, "failed")
-    except sqlite3.Error as exc:
-        log.warning("run %d left as it was: %s", run_id, exc)
-
-
-def _start_workers(
-    keywords_dir: Path | None, cache_dir: Path, workers: int | None
-) -> ProcessPoolExecutor:
-    """The parsing and matching processes, started now so that their start-up (an interpreter,
-    imports, the keyword index: ~0.3 s each) overlaps the first requests instead of following
-    the first response."""
-    workers = workers or max(1, min(2, os.cpu_count() or 1))
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=init_worker,
-        initargs=(str(keywords_dir) if keywords_dir else None, str(cache_dir), os.getpid()),
-    )
-    with _workers_skip_main_script():
-        for _ in range(workers):  # a process is spawned per task submitted while none is idle
-            pool.submit(os.getpid)
-    return pool
-
-
-@contextmanager
-def _workers_skip_main_script() -> Iterator[None]:
-    """A spawned process first runs the parent's main script again (as ``__mp_main__``) unless
-    it is a package's ``__main__``. For the ``dumon`` console script that is the whole CLI,
-    ~0.2 s of imports per worker for nothing: workers only run `collecting.worker`. So while
-    they start, the script is presented as what it stands for, ``python -m dumon``."""
-    main = sys.modules["__main__"]
-    if getattr(main, "__spec__", None) is not None:
-        yield
-        return
-    main.__spec__ = ModuleSpec("dumon.__main__", None)
-    try:
-        yield
-    finally:
-        main.__spec__ = None
 
 
 async def _scan_all(
@@ -253,10 +149,10 @@ async def _scan_all(
     run_id: int,
     progress: Progress | None,
     deadline: float,
-    jobs: _Jobs,
+    jobs: Jobs,
 ) -> list[SourceOutcome]:
     states = source_table.source_states(db.conn)
-    writer = _Writer(db_path)
+    writer = Writer(db_path)
     results: dict[str, SourceOutcome] = {}
     end = time.monotonic() + deadline
     # Configured sources may be on the office network; what they link to may not.
@@ -304,7 +200,7 @@ async def _scan_all(
                     error=f"Hết thời hạn của lượt quét ({deadline:g} giây); sẽ thử lại lần sau",
                     error_kind="deadline",
                 )
-                await writer.call(_record_outcome, run_id, outcome)
+                await writer.call(record_outcome, run_id, outcome)
                 results[source.name] = outcome
                 if progress:
                     progress(outcome)
@@ -314,7 +210,7 @@ async def _scan_all(
 
 
 async def _scan_one(
-    writer: _Writer,
+    writer: Writer,
     fetcher: Fetcher,
     pool: Executor,
     source: Source,
@@ -337,7 +233,7 @@ async def _scan_one(
                 http_status=result.http_status,
                 elapsed=time.monotonic() - began,
             )
-            await writer.call(_record_outcome, run_id, outcome)
+            await writer.call(record_outcome, run_id, outcome)
             return outcome
         if not result.ok:
             outcome = SourceOutcome(
@@ -348,7 +244,7 @@ async def _scan_one(
                 http_status=result.http_status,
                 elapsed=time.monotonic() - began,
             )
-            await writer.call(_record_outcome, run_id, outcome)
+            await writer.call(record_outcome, run_id, outcome)
             return outcome
         base_url = result.final_url or source.url
         parsed = await loop.run_in_executor(
@@ -364,7 +260,7 @@ async def _scan_one(
                 http_status=result.http_status,
                 elapsed=time.monotonic() - began,
             )
-            await writer.call(_record_outcome, run_id, outcome)
+            await writer.call(record_outcome, run_id, outcome)
             return outcome
         known = await writer.call(store.known_urls, [a.url for a in articles])
         fresh = _dedupe([a for a in articles if a.url not in known])
@@ -372,11 +268,11 @@ async def _scan_one(
             fresh = await _fill_bodies(fetcher, pool, source, fresh, pages)
         records = await _prepare(pool, fresh, pages)
         return await writer.call(
-            _store_source,
+            store_source,
             run_id,
             source.name,
             records,
-            _Fetched(
+            Fetched(
                 items=len(articles),
                 problem=parsed.problem,
                 http_status=result.http_status,
@@ -398,7 +294,7 @@ async def _scan_one(
             error_kind="internal",
             elapsed=time.monotonic() - began,
         )
-        await writer.call(_record_outcome, run_id, outcome)
+        await writer.call(record_outcome, run_id, outcome)
         return outcome
 
 
@@ -445,7 +341,7 @@ class _PageBudget:
     """Article pages across the whole scan: how many may be held at once (fetched or being
     extracted), how much of each is kept, and until when bodies are worth waiting for."""
 
-    def __init__(self, policy, *, end: float, deadline: float, jobs: _Jobs):
+    def __init__(self, policy, *, end: float, deadline: float, jobs: Jobs):
         self.jobs = jobs
         self.max_bytes = policy.page_max_bytes
         self.per_source = policy.fetch_articles_limit
@@ -497,55 +393,3 @@ async def _fill_bodies(
         else:
             log.warning("%s: article page failed: %r", source.name, job.exception())
     return [by_url.get(a.url, a) for a in articles]
-
-
-@dataclass(frozen=True)
-class _Fetched:
-    """What a successful fetch and parse tell the store besides the articles."""
-
-    items: int
-    problem: str | None
-    http_status: int | None
-    etag: str | None
-    last_modified: str | None
-    began: float
-
-
-def _store_source(
-    db: store.Database,
-    run_id: int,
-    name: str,
-    records: list[ArticleRecord],
-    fetched: _Fetched,
-) -> SourceOutcome:
-    """One transaction: the source's new articles, hits, fetch state and run result."""
-    now = store.now_iso()
-    with store.write_transaction(db):
-        batch = store.store_records(db, records, seen=now)
-        outcome = SourceOutcome(
-            name,
-            "ok",
-            error=fetched.problem,
-            http_status=fetched.http_status,
-            items=fetched.items,
-            articles_new=batch.articles_new,
-            hits_new=batch.hits_new,
-            elapsed=time.monotonic() - fetched.began,
-        )
-        source_table.update_source_state(
-            db,
-            name,
-            outcome,
-            now=now,
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
-        )
-        store.record_outcome(db, run_id, outcome)
-    return outcome
-
-
-def _record_outcome(db: store.Database, run_id: int, outcome: SourceOutcome) -> None:
-    """Record a source that stored nothing (unchanged or failed): its health and run result."""
-    with store.write_transaction(db):
-        source_table.update_source_state(db, outcome.source, outcome, now=store.now_iso())
-        store.record_outcome(db, run_id, outcome)
