@@ -11,6 +11,10 @@ The folded twin has the same length as the normalised text, so spans are shared 
 
 :func:`screen_form` is a cheaper look at a text for the matcher's first question, whether
 any keyword can be in it at all; :func:`spellings` lists what it must search for.
+
+Why one module of ~450 lines: normalising, folding, the screen form and the spellings all
+read one table of Vietnamese letters and keep one offsets map; apart, each would reach into
+the others' internals.
 """
 
 from __future__ import annotations

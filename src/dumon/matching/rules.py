@@ -20,6 +20,9 @@ attributes from the keyword files), and each decision adds a Vietnamese line say
 8. ``alert``: edu, not abroad, and an incident: an alert term that happened to or was done
    by the subjects it needs (a word with an innocent sense needs a second alert term); the
    severity is the highest found, raised for a local scandal told as spreading.
+
+Why one module of ~420 lines: a newcomer reads every decision in the order it is taken, in
+one place; the words the rules read are in ``keywords/``, not here.
 """
 
 from __future__ import annotations
