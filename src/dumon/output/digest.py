@@ -37,8 +37,8 @@ from dumon.output.ranking import Signal, importance
 from dumon.output.stories import StoryItem, cluster_stories
 from dumon.output.window import Window, resolve_window
 from dumon.settings import HealthSettings, Settings, load_settings
-from dumon.storage.reading import WindowArticle, ranking_hits, run_failures, window_articles
-from dumon.storage.rows import to_iso
+from dumon.storage.reading import ranking_hits, run_failures, window_articles
+from dumon.storage.rows import ArticleRow, to_iso
 from dumon.storage.sources import source_states
 from dumon.storage.sqlitefile import open_reader
 from dumon.textnorm import fold, normalize
@@ -141,7 +141,7 @@ def _loads(value: str | None) -> list[str]:
     return [str(v) for v in parsed] if isinstance(parsed, list) else []
 
 
-def _when(row: WindowArticle) -> datetime | None:
+def _when(row: ArticleRow) -> datetime | None:
     value = row.published or row.first_seen
     return datetime.fromisoformat(value) if value else None
 
@@ -172,7 +172,7 @@ NO_EDITORIAL = Editorial({}, {})
 _WIDEST = ("local", "national", "neighbour", "province", "abroad")  # a story's scope: widest
 
 
-def build_stories(rows: list[WindowArticle], *, editorial: Editorial, marks: Marks) -> list[Story]:
+def build_stories(rows: list[ArticleRow], *, editorial: Editorial, marks: Marks) -> list[Story]:
     """Cluster the window's articles and make one Story per cluster with a relevant article
     (lead = its first publisher among the relevant ones)."""
     items = [
@@ -189,7 +189,7 @@ def build_stories(rows: list[WindowArticle], *, editorial: Editorial, marks: Mar
     return [_story([rows[i] for i in group], editorial, marks) for group in cluster_stories(items)]
 
 
-def _story(members: list[WindowArticle], editorial: Editorial, marks: Marks) -> Story:
+def _story(members: list[ArticleRow], editorial: Editorial, marks: Marks) -> Story:
     relevant = [m for m in members if m.relevant]
     lead = members[0]
     excerpt = ""

@@ -19,7 +19,8 @@ from typing import Any, TextIO
 
 from dumon.errors import QueryError
 from dumon.output.search import Filters, narrowing
-from dumon.storage.searching import ExportedArticle, StoredHit, hits_of, period_articles
+from dumon.storage.rows import ArticleRow
+from dumon.storage.searching import StoredHit, hits_of, period_articles
 
 FORMATS = ("csv", "jsonl")
 BATCH = 2000
@@ -65,7 +66,7 @@ def iter_records(
             yield _record(article, hits.get(article.id, []))
 
 
-def _record(article: ExportedArticle, hits: list[StoredHit]) -> dict[str, Any]:
+def _record(article: ArticleRow, hits: list[StoredHit]) -> dict[str, Any]:
     """The article as `dumon import` reads it back (the key order is the files' own)."""
     return {
         "id": article.id,

@@ -11,45 +11,19 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-
-@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
-class WindowArticle:
-    """An article of the window: its lead, its verdict (flags 0/1; units and themes as the
-    stored JSON lists) and where it happens."""
-
-    id: int
-    title: str
-    summary: str  # its first 600 characters, '' when it has none
-    body: str  # a relevant article's first 1,500 characters; '' for the others
-    url: str
-    outlet: str | None
-    source: str | None
-    published: str | None
-    first_seen: str
-    edu: int
-    local: int
-    alert: int
-    severity: int | None
-    units: str | None
-    themes: str | None
-    scope: str | None
-
-    @property
-    def relevant(self) -> bool:
-        """Found relevant by the matcher: it can make a story (the others only join one)."""
-        return bool(self.edu or self.local or self.alert)
-
+from dumon.storage.rows import ArticleRow
 
 _RELEVANT = "(edu = 1 or local = 1 or alert = 1)"
+# ArticleRow's columns, the text shortened: a summary's first 600 characters, and a body only
+# for a relevant article (its first 1,500), '' otherwise.
 _ARTICLE_COLUMNS = (
-    "id, title, substr(coalesce(summary, ''), 1, 600) as summary, "
+    "id, url, title, substr(coalesce(summary, ''), 1, 600) as summary, "
     f"case when {_RELEVANT} then substr(coalesce(body, ''), 1, 1500) else '' end as body, "
-    "url, outlet, source, published, first_seen, edu, local, alert, severity, units, themes, "
-    "scope"
+    "outlet, source, published, first_seen, edu, local, alert, severity, units, themes, scope"
 )
 
 
-def window_articles(conn: sqlite3.Connection, start: str, end: str) -> list[WindowArticle]:
+def window_articles(conn: sqlite3.Connection, start: str, end: str) -> list[ArticleRow]:
     """Every article published in [start, end) (ISO), else first seen then when undated.
 
     Written as two ranges instead of ``coalesce(published, first_seen)`` so that each is
@@ -62,7 +36,7 @@ def window_articles(conn: sqlite3.Connection, start: str, end: str) -> list[Wind
         f"union all select {_ARTICLE_COLUMNS} from articles indexed by idx_articles_undated "
         "where first_seen >= :s and first_seen < :e and published is null"
     )
-    return [WindowArticle(*row) for row in conn.execute(sql, {"s": start, "e": end})]
+    return [ArticleRow(*row) for row in conn.execute(sql, {"s": start, "e": end})]
 
 
 @dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)

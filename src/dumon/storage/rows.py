@@ -47,6 +47,37 @@ HIT_COLUMNS = ("kind", "key", "term", "field", "start", "end", "score", "folded"
 HitRow = tuple[str, str, str, str, int, int, float, int]
 
 
+@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
+class ArticleRow:
+    """A stored article as read back (units, themes: the stored JSON lists). The digest reads
+    its text shortened (`storage.reading`); export and rematch read it whole."""
+
+    id: int
+    url: str
+    title: str
+    summary: str | None
+    body: str | None
+    outlet: str | None
+    source: str | None
+    published: str | None
+    first_seen: str
+    edu: int
+    local: int
+    alert: int
+    severity: int | None
+    units: str | None
+    themes: str | None
+    scope: str | None
+
+    @property
+    def relevant(self) -> bool:
+        """Found relevant by the matcher: it can make a story (the others only join one)."""
+        return bool(self.edu or self.local or self.alert)
+
+
+ARTICLE_ROW_COLUMNS = ", ".join(f"[{name}]" for name in ArticleRow.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class ArticleRecord:
     values: tuple[Any, ...]  # ARTICLE_COLUMNS

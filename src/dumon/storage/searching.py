@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dumon import textnorm
+from dumon.storage.rows import ARTICLE_ROW_COLUMNS, ArticleRow
 
 WALK_MIN = 20_000
 """Above this many matches newest-first walks the date index (29 k: 39 ms vs 56 ms sorting)."""
@@ -217,40 +218,16 @@ class Vocabulary:
 # --- export --------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
-class ExportedArticle:
-    """A stored article as exported (units, themes: the stored JSON lists)."""
-
-    id: int
-    url: str
-    title: str
-    summary: str | None
-    body: str | None
-    outlet: str | None
-    source: str | None
-    published: str | None
-    first_seen: str
-    edu: int
-    local: int
-    alert: int
-    severity: int | None
-    units: str | None
-    themes: str | None
-
-
-_EXPORTED = ", ".join(ExportedArticle.__dataclass_fields__)
-
-
 def period_articles(
     conn: sqlite3.Connection, narrowing: Narrowing, *, batch: int
-) -> Iterator[list[ExportedArticle]]:
+) -> Iterator[list[ArticleRow]]:
     """The articles the narrowing lets through, in time order, `batch` at a time."""
     where, params = _where(narrowing, "articles")
     cursor = conn.execute(
-        f"select {_EXPORTED} from articles where 1{where} order by published, id", params
+        f"select {ARTICLE_ROW_COLUMNS} from articles where 1{where} order by published, id", params
     )
     while rows := cursor.fetchmany(batch):
-        yield [ExportedArticle(*row) for row in rows]
+        yield [ArticleRow(*row) for row in rows]
 
 
 @dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)

@@ -24,8 +24,10 @@ from dumon.models import Article, SourceOutcome
 from dumon.storage import migrations
 from dumon.storage.rows import (
     ARTICLE_COLUMNS,
+    ARTICLE_ROW_COLUMNS,
     HIT_COLUMNS,
     ArticleRecord,
+    ArticleRow,
     article_record,
     hit_rows,
     match_columns,
@@ -249,32 +251,9 @@ def store_records(db: Database, records: Iterable[ArticleRecord], *, seen: str) 
     return StoredBatch(new, len(hits))
 
 
-@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
-class StoredArticle:
-    """A stored article's text and the verdict stored with it (units, themes: JSON lists)."""
-
-    id: int
-    url: str
-    title: str
-    summary: str | None
-    body: str | None
-    outlet: str | None
-    published: str | None
-    edu: int
-    local: int
-    alert: int
-    severity: int | None
-    units: str | None
-    themes: str | None
-    scope: str | None
-
-
-_STORED_COLUMNS = ", ".join(f"[{name}]" for name in StoredArticle.__dataclass_fields__)
-
-
 def iter_articles(
     db: Database, *, since: str | None = None, batch: int = 1000
-) -> Iterator[StoredArticle]:
+) -> Iterator[ArticleRow]:
     """Every stored article (optionally published or first seen since a date), in id order."""
     last = 0
     where = "id > ?"
@@ -282,8 +261,8 @@ def iter_articles(
         where += " and coalesce(published, first_seen) >= ?"
     while True:
         params: list[Any] = [last] + ([since] if since else [])
-        sql = f"select {_STORED_COLUMNS} from articles where {where} order by id limit {batch}"
-        rows = [StoredArticle(*row) for row in db.conn.execute(sql, params)]
+        sql = f"select {ARTICLE_ROW_COLUMNS} from articles where {where} order by id limit {batch}"
+        rows = [ArticleRow(*row) for row in db.conn.execute(sql, params)]
         if not rows:
             return
         yield from rows
