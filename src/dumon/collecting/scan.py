@@ -308,7 +308,24 @@ def _dedupe(articles: list[Article]) -> list[Article]:
     return out
 
 
-_PREPARE_CHUNK = 16  # articles matched per worker job: the workers share a big source
+_CHUNK_ARTICLES = 16  # articles matched per worker job: the workers share a big source
+_CHUNK_CHARS = 60_000  # …and at most this much text (two long bodies), so a late job loses little
+
+
+def _chunks(articles: list[Article]) -> list[list[Article]]:
+    """The articles cut into worker jobs by count and by text: matching costs grow with the
+    text (more than linearly where keywords are dense), and what a job has not finished at
+    the deadline is lost with it."""
+    chunks: list[list[Article]] = []
+    size = 0
+    for article in articles:
+        length = len(article.title) + len(article.summary) + len(article.body)
+        if not chunks or len(chunks[-1]) >= _CHUNK_ARTICLES or size + length > _CHUNK_CHARS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(article)
+        size += length
+    return chunks
 
 
 async def _prepare(
@@ -320,21 +337,18 @@ async def _prepare(
     if not articles:
         return []
     loop = asyncio.get_running_loop()
-    chunks = [
-        asyncio.ensure_future(
-            loop.run_in_executor(pool, prepare_articles, articles[i : i + _PREPARE_CHUNK])
-        )
-        for i in range(0, len(articles), _PREPARE_CHUNK)
+    parts = _chunks(articles)
+    jobs = [
+        asyncio.ensure_future(loop.run_in_executor(pool, prepare_articles, part)) for part in parts
     ]
-    done, late = await asyncio.wait(chunks, timeout=max(0.0, pages.end - 1.0 - time.monotonic()))
-    for chunk in late:
-        chunk.cancel()
+    done, late = await asyncio.wait(jobs, timeout=max(0.0, pages.end - 1.0 - time.monotonic()))
+    for job in late:
+        job.cancel()
     if late:
         pages.jobs.abandoned = True
-        log.warning(
-            "%d articles left for the next scan at the deadline", _PREPARE_CHUNK * len(late)
-        )
-    return [record for chunk in chunks if chunk in done for record in chunk.result()]
+        left = sum(len(part) for part, job in zip(parts, jobs, strict=True) if job in late)
+        log.warning("%d articles left for the next scan at the deadline", left)
+    return [record for job in jobs if job in done for record in job.result()]
 
 
 class _PageBudget:
