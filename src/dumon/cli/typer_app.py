@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from dumon.cli import core, digest, match, reading, sources, upkeep
+from dumon.cli import core, digest, incidents, match, reading, sources, upkeep
 from dumon.cli.vietnamese import DumonGroup
 
 app = typer.Typer(
@@ -36,6 +36,7 @@ app.add_typer(reading.app)
 app.add_typer(upkeep.app)
 app.add_typer(sources.sources_app, name="sources")
 app.add_typer(match.keywords_app, name="keywords")
+app.add_typer(incidents.app, name="incident")
 app.add_typer(upkeep.db_app, name="db")
 
 

@@ -16,6 +16,7 @@ from dumon.desk import Desk
 from dumon.errors import QueryError
 from dumon.output import incidents
 from dumon.output.incident_build import BuildReport, refresh_incidents
+from dumon.output.incidents import RESPONSES
 from dumon.output.marks import find_article
 from dumon.settings import IncidentSettings, load_settings
 from dumon.storage import incidents as stored
@@ -23,14 +24,6 @@ from dumon.storage import store
 from dumon.storage.incidents import CLOSED, Incident
 from dumon.storage.store import Database
 from dumon.vntime import VN_TZ, parse_moment
-
-RESPONSES = {
-    "phat-ngon": "phát ngôn",
-    "thong-cao": "thông cáo báo chí",
-    "dinh-chinh": "đính chính",
-    "tra-loi": "trả lời báo chí",
-}
-
 
 # --- the actions, on the writer ------------------------------------------------------------
 
@@ -112,7 +105,9 @@ def close(
         return _refreshed(db, incident_id, rules, now)
 
 
-def merge(db: Database, keep: int, other: int, *, rules: IncidentSettings, now: datetime) -> Incident:
+def merge(
+    db: Database, keep: int, other: int, *, rules: IncidentSettings, now: datetime
+) -> Incident:
     """Move every article and office action of `other` into `keep`; `other` stays as a
     pointer ("gộp vào sự vụ …")."""
     if keep == other:
@@ -289,7 +284,9 @@ def respond_incident(
     moment = moment_typed(at)
     db, rules = _open(desk, now)
     try:
-        found = respond(db, incident_id, kind, at=moment, by=by, url=url, rules=rules, now=_now(now))
+        found = respond(
+            db, incident_id, kind, at=moment, by=by, url=url, rules=rules, now=_now(now)
+        )
         return view(found, _now(now), rules)
     finally:
         db.close()

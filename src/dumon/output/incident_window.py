@@ -177,6 +177,7 @@ class WindowReader:
             if not free:
                 continue
             held = Counter(member_of[m.id] for m in members if m.id in member_of)
+            target: int | None
             if held:
                 target = held.most_common(1)[0][0]
                 known = self.known.get(target)

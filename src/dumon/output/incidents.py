@@ -39,6 +39,25 @@ from dumon.storage.rows import ArticleRow
 from dumon.storage.store import Database
 from dumon.vntime import VN_TZ
 
+RESPONSES = {
+    "phat-ngon": "phát ngôn",
+    "thong-cao": "thông cáo báo chí",
+    "dinh-chinh": "đính chính",
+    "tra-loi": "trả lời báo chí",
+}
+EVENT_WORDS = {
+    "note": "ghi chú",
+    "response": "phản hồi",
+    "close": "đóng",
+    "reopen": "mở lại",
+    "merge": "gộp",
+    "split": "tách",
+    "mark": "đánh dấu",
+    "stage": "giai đoạn",
+}
+"""What the office's kinds of response and the incident's events are called, in Vietnamese."""
+
+
 # --- how an incident stands ----------------------------------------------------------------
 
 

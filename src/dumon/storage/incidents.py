@@ -421,7 +421,10 @@ def create(db: Database, *, title: str, opened: datetime, now: datetime) -> int:
     """A new incident row, without articles yet."""
     table = db.table("incidents")
     table.insert({"title": title, "opened": iso(opened), "stage": NEW, "updated": iso(now)})
-    return int(table.last_pk)
+    pk = table.last_pk
+    if pk is None:  # sqlite-utils sets it on every insert
+        raise RuntimeError("the incidents table gave no row id")
+    return int(pk)
 
 
 def add_members(db: Database, incident_id: int, members: Iterable[Member], *, now: datetime) -> int:
