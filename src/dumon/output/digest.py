@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from dumon.collecting.health import assess
 from dumon.desk import Desk
 from dumon.errors import DumonError, QueryError
 from dumon.matching.registry import profile_theme_names
@@ -30,19 +29,18 @@ from dumon.output.digest_records import (
     Cut,
     Digest,
     Overview,
-    SourceIssue,
     Story,
     StoryGroup,
 )
-from dumon.output.incident_briefs import Brief, window_briefs
+from dumon.output.incident_briefs import window_briefs, with_incidents
 from dumon.output.ranking import Importance, Signal, importance
+from dumon.output.source_issues import source_issues
 from dumon.output.stories import StoryItem, cluster_stories
 from dumon.output.window import Window, resolve_window
-from dumon.settings import HealthSettings, Settings, load_settings
+from dumon.settings import Settings, load_settings
 from dumon.storage.marks import marked
-from dumon.storage.reading import ranking_hits, run_failures, window_articles
+from dumon.storage.reading import ranking_hits, window_articles
 from dumon.storage.rows import ArticleRow, to_iso
-from dumon.storage.sources import source_states
 from dumon.storage.sqlitefile import open_reader
 from dumon.textnorm import fold, normalize
 from dumon.vntime import VN_TZ
@@ -76,45 +74,6 @@ def article_marks(conn: sqlite3.Connection, article_ids: list[int]) -> Marks:
         else:
             signals[hit.article_id].append((hit.key, hit.field))
     return Marks(alerts, signals)
-
-
-def source_issues(
-    conn: sqlite3.Connection, window: Window, *, health: HealthSettings
-) -> list[SourceIssue]:
-    """Sources that failed in the window's runs, or are failing, off or silent at its end.
-
-    The wording of each source's state is the health module's, so the digest, `dumon doctor`
-    and `dumon sources list` say the same thing.
-    """
-    failures = run_failures(conn, window.start_iso, window.end_iso)
-    issues: list[SourceIssue] = []
-    for recorded in sorted(source_states(conn).values(), key=lambda state: state.name):
-        state = assess(recorded, window.end, health)
-        failed = failures.get(state.name)
-        count, error = (failed.count, failed.last_error) if failed else (0, None)
-        if state.healthy and not count:
-            continue
-        text = state.summary.split(": ", 1)[-1]
-        if count:
-            seen = f"lỗi {count} lần trong khoảng này (lần cuối: {error or 'không rõ lý do'})"
-            text = f"{seen}; nay đã đọc lại được." if state.healthy else f"{seen}; {text}"
-        problem = (
-            state.status if state.status in ("dead", "disabled", "silent", "new") else "failed"
-        )
-        since = to_iso(state.since) if state.since else None
-        issues.append(
-            SourceIssue(
-                state.name,
-                state.outlet,
-                problem,
-                text,
-                max(count, state.consecutive_failures),
-                since,
-            )
-        )
-    order = {"dead": 0, "failed": 1, "disabled": 2, "silent": 3, "new": 4}
-    issues.sort(key=lambda i: (order[i.problem], -i.failures, i.name))
-    return issues
 
 
 # --- stories -------------------------------------------------------------------------------
@@ -288,26 +247,6 @@ def _rank(story: Story) -> tuple[int, int, str]:
     return (-story.importance, -story.coverage, _by_time(story))
 
 
-def _with_incidents(
-    stories: list[Story],
-    groups: list[list[int]],
-    member_of: dict[int, int],
-    briefs: dict[int, Brief],
-) -> list[Story]:
-    """Each story tagged with the incident its articles tell (the most of them), and whether
-    it is an update of an incident known before the window."""
-    out = []
-    for story, ids in zip(stories, groups, strict=True):
-        found = [member_of[i] for i in ids if i in member_of]
-        if not found:
-            out.append(story)
-            continue
-        incident = max(set(found), key=found.count)
-        update = briefs[incident].stage_before is not None
-        out.append(replace(story, incident=incident, update=update))
-    return out
-
-
 def build_digest(
     conn: sqlite3.Connection,
     window: Window,
@@ -334,7 +273,7 @@ def build_digest(
     member_of, briefs, lead = window_briefs(
         conn, window.start, window.end, [r.id for r in rows], settings.incidents
     )
-    stories = _with_incidents(stories, groups, member_of, briefs)
+    stories = with_incidents(stories, groups, member_of, briefs)
     leading = set(lead)
     # Section II: the province's incidents first, then alerts by place, severity and rank;
     # a story that tells a known incident is its update there, even when no alert itself.

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from dumon.output.digest_records import Story
 from dumon.output.incidents import severity, stage_at, stage_history, unanswered_hours
 from dumon.settings import IncidentSettings
 from dumon.storage import incidents as stored
@@ -208,3 +209,23 @@ def period_incidents(
         table.append(UnitResponses(unit, len(items), len(hours), median, spreading))
     table.sort(key=lambda u: (u.unit in (NO_UNIT, ELSEWHERE), u.unit == ELSEWHERE, u.unit))
     return tuple(out), tuple(table)
+
+
+def with_incidents(
+    stories: list[Story],
+    groups: list[list[int]],
+    member_of: dict[int, int],
+    briefs: dict[int, Brief],
+) -> list[Story]:
+    """Each story tagged with the incident its articles tell (the most of them), and whether
+    it is an update of an incident known before the window."""
+    out = []
+    for story, ids in zip(stories, groups, strict=True):
+        found = [member_of[i] for i in ids if i in member_of]
+        if not found:
+            out.append(story)
+            continue
+        incident = max(set(found), key=found.count)
+        update = briefs[incident].stage_before is not None
+        out.append(replace(story, incident=incident, update=update))
+    return out
