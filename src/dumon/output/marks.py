@@ -7,7 +7,8 @@ live in their own table (``storage/marks.py``, migration m010) and are applied w
 are read, so the stored verdict stays the matcher's: ``dumon rematch`` never undoes a mark, and
 an article stored again under the same URL or outlet number keeps it.
 
-Marking an article and turning repeated marks into a keyword change is ``feedback.py``.
+Marking an article is ``feedback.py``; the keyword changes repeated marks suggest are
+``suggestions.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from dumon.errors import QueryError
 from dumon.storage import marks as stored_marks
@@ -41,7 +43,7 @@ def overlay(row: ArticleRow, kinds: Iterable[str]) -> ArticleRow | None:
     kinds = set(kinds)
     if "not-relevant" in kinds:
         return None
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if "not-local" in kinds:
         changes["local"] = 0
         if row.scope == "local":

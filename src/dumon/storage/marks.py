@@ -9,7 +9,7 @@ is ``output/marks.py``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,11 @@ CHUNK = 500  # ids per statement, under SQLite's limit of bound variables
 
 def _marks(chunk: Sequence[Any]) -> str:
     return ",".join("?" * len(chunk))
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
 
 @dataclass(frozen=True)
@@ -150,18 +155,15 @@ def articles_published_between(
     conn: sqlite3.Connection, ids: Sequence[int], start: str, end: str
 ) -> list[ArticleRow]:
     """The articles of `ids` published in [start, end) (ISO), text shortened."""
-    out: list[ArticleRow] = []
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i : i + CHUNK]
-        out += [
-            ArticleRow(*row)
-            for row in conn.execute(
-                f"select {ARTICLE_ROW_BRIEF} from articles where id in ({_marks(chunk)}) "
-                "and published >= ? and published < ?",
-                [*chunk, start, end],
-            )
-        ]
-    return out
+    return [
+        ArticleRow(*row)
+        for chunk in _chunks(ids)
+        for row in conn.execute(
+            f"select {ARTICLE_ROW_BRIEF} from articles where id in ({_marks(chunk)}) "
+            "and published >= ? and published < ?",
+            [*chunk, start, end],
+        )
+    ]
 
 
 # --- what the suggestions read -------------------------------------------------------------
@@ -171,8 +173,9 @@ def whole_articles(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Article
     """The articles of `ids`, their whole text (the words around a hit are read)."""
     return [
         ArticleRow(*row)
+        for chunk in _chunks(ids)
         for row in conn.execute(
-            f"select {ARTICLE_ROW_COLUMNS} from articles where id in ({_marks(ids)})", ids
+            f"select {ARTICLE_ROW_COLUMNS} from articles where id in ({_marks(chunk)})", chunk
         )
     ]
 
@@ -192,12 +195,16 @@ class TermHit:
 
 def term_hits(conn: sqlite3.Connection, ids: Sequence[int], kinds: Sequence[str]) -> list[TermHit]:
     """The hits of these kinds in the articles' text (their URLs left out)."""
-    rows = conn.execute(
-        "select article_id, kind, key, term, field, start, [end] from hits "
-        f"where article_id in ({_marks(ids)}) and kind in ({_marks(kinds)}) and field != 'url'",
-        [*ids, *kinds],
-    )
-    return [TermHit(*row) for row in rows]
+    return [
+        TermHit(*row)
+        for chunk in _chunks(ids)
+        for row in conn.execute(
+            "select article_id, kind, key, term, field, start, [end] from hits "
+            f"where article_id in ({_marks(chunk)}) and kind in ({_marks(kinds)}) "
+            "and field != 'url'",
+            [*chunk, *kinds],
+        )
+    ]
 
 
 def articles_with_hit(conn: sqlite3.Connection, kind: str, key: str, term: str) -> list[int]:
@@ -211,17 +218,18 @@ def articles_with_hit(conn: sqlite3.Connection, kind: str, key: str, term: str) 
 
 def unkept_articles(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ArticleRow]:
     """The articles of `ids` the matcher did not keep (not edu, local or alert)."""
-    rows = conn.execute(
-        f"select {ARTICLE_ROW_BRIEF} from articles where id in ({_marks(ids)}) "
-        "and edu = 0 and local = 0 and alert = 0",
-        ids,
-    )
-    return [ArticleRow(*row) for row in rows]
+    return [
+        ArticleRow(*row)
+        for chunk in _chunks(ids)
+        for row in conn.execute(
+            f"select {ARTICLE_ROW_BRIEF} from articles where id in ({_marks(chunk)}) "
+            "and edu = 0 and local = 0 and alert = 0",
+            chunk,
+        )
+    ]
 
 
 def articles_matching(conn: sqlite3.Connection, expression: str) -> list[int]:
     """The ids of the articles an FTS5 expression finds."""
-    rows = conn.execute(
-        "select rowid from articles_fts where articles_fts match ?", [expression]
-    )
+    rows = conn.execute("select rowid from articles_fts where articles_fts match ?", [expression])
     return [row[0] for row in rows]
