@@ -12,6 +12,7 @@ from dumon.cli import app
 from dumon.output import incident_actions as actions
 from dumon.output.incident_build import build_incidents
 from dumon.settings import Settings
+from dumon.storage import incident_reads as reads
 from dumon.storage import incidents as stored
 from dumon.storage import migrations, store
 from support.store import Doc, fill_store, vn
@@ -110,7 +111,7 @@ def test_an_id_a_prune_freed_at_the_top_is_read_when_given_again(isolated_home):
         ],
     )
     assert db.execute("select max(id) from articles").fetchone() == (top,)  # the same id
-    assert stored.stale(db.conn)
+    assert reads.stale(db.conn)
     build_incidents(db, settings=Settings(), now=vn("2026-03-05 08:00"))
     assert db.execute(
         "select count(*) from incident_articles where article_id = ?", [top]

@@ -13,6 +13,7 @@ from dumon.output.digest import Editorial
 from dumon.output.incident_build import build_incidents
 from dumon.output.ranking import Signal
 from dumon.settings import IncidentSettings, Settings
+from dumon.storage import incident_reads as reads
 from dumon.storage import incidents as stored
 from dumon.storage.incidents import CLOSED, COOLING, NEW, SPREADING, Coverage, Event, Incident
 from support.store import Doc, make_store, vn  # noqa: F401
@@ -499,7 +500,7 @@ def test_a_build_up_to_a_morning_leaves_the_later_windows_for_the_next_build(mak
         now=vn("2026-03-05 08:00"),
         until=vn("2026-03-03 07:00"),  # the digest of the morning of 3 March
     )
-    assert first.windows == 1 and stored.stale(db.conn)
+    assert first.windows == 1 and reads.stale(db.conn)
     assert sorted(map(len, _members(db))) == [1, 2]  # the follow-up of 4 March not read yet
     _build(db, "2026-03-05 08:00")
     stepwise = _members(db)

@@ -24,6 +24,7 @@ from dumon.output.digest import Editorial, load_editorial
 from dumon.output.incident_window import WindowReader
 from dumon.output.window import Window
 from dumon.settings import IncidentSettings, Settings, load_settings
+from dumon.storage import incident_reads as reads
 from dumon.storage import incidents as stored
 from dumon.storage import store
 from dumon.storage.incidents import iso
@@ -75,24 +76,24 @@ def build_incidents(
     )
     # New articles are those past the last build's highest id, or first seen after it: an id
     # freed by a prune at the top of the table can be given again to a new article.
-    state = stored.build_state(db.conn)
+    state = reads.build_state(db.conn)
     checked = int(state.get("checked", "0"))
     seen = state.get("seen", "")
     target = int(state["target"]) if "target" in state else None
     target_seen = state.get("target_seen", "")
     if target is None:
-        newest, latest = stored.newest_article(db.conn)
+        newest, latest = reads.newest_article(db.conn)
         if newest > checked or latest > seen:
             target, target_seen = newest, latest
             with db.atomic():
-                stored.save_build_state(
+                reads.save_build_state(
                     db, {"target": str(target), "target_seen": target_seen, "done": None}
                 )
     windows = articles = 0
     if target is not None:
         done = state.get("done") if "target" in state else None
         starts: dict[datetime, set[int]] = {}
-        for article_id, moment in stored.articles_to_read(
+        for article_id, moment in reads.articles_to_read(
             db.conn, checked=checked, seen=seen, target=target, target_seen=target_seen
         ):
             start = _window_start(datetime.fromisoformat(moment), settings.digest_hour)
@@ -107,12 +108,12 @@ def build_incidents(
                 touched = reader.window(Window(start, start + timedelta(days=1)), starts[start])
                 for incident_id in touched:
                     incidents.refresh(db, incident_id, rules, now=now)
-                stored.save_build_state(db, {"done": iso(start)})
+                reads.save_build_state(db, {"done": iso(start)})
             windows += 1
             reader.forget_before(start - timedelta(days=rules.followup_days + 1))
         if len(ordered) == len(pending):  # every window read: the build is complete
             with db.atomic():
-                stored.save_build_state(
+                reads.save_build_state(
                     db,
                     {
                         "checked": str(target),
@@ -182,7 +183,7 @@ def refresh_incidents(
     reads only the windows starting before it (see `build_incidents`)."""
     db = store.open_db(desk.db_path)
     try:
-        if not rebuild and not stored.stale(db.conn):
+        if not rebuild and not reads.stale(db.conn):
             return BuildReport()  # nothing stored since, nothing open: no profile to load
         settings = load_settings(desk.settings_path)
         editorial = load_editorial(desk)
@@ -209,7 +210,7 @@ def ensure_current(
     try:
         conn = connect_read_only(desk.db_path)
         try:
-            current = not stored.stale(conn)
+            current = not reads.stale(conn)
         finally:
             conn.close()
     except sqlite3.Error:  # an older schema: the build migrates it

@@ -32,6 +32,7 @@ from dumon.output.incident_join import NAME_BONUS, Facts, Known, Likeness
 from dumon.output.stories import Bag, Rarity, StoryItem, bag_of, cluster_stories
 from dumon.output.window import Window
 from dumon.settings import IncidentSettings
+from dumon.storage import incident_reads as reads
 from dumon.storage import incidents as stored
 from dumon.storage import marks as stored_marks
 from dumon.storage.reading import window_articles
@@ -121,7 +122,7 @@ class WindowReader:
             )
 
     def _rows(self, ids: list[int]) -> list[ArticleRow]:
-        rows = stored.articles_by_id(self.db.conn, ids)
+        rows = reads.articles_by_id(self.db.conn, ids)
         return office_marks.apply_marks(self.db.conn, rows, self.marked)
 
     def _item(self, row: ArticleRow, *, headline: bool = False) -> StoryItem:
@@ -138,7 +139,7 @@ class WindowReader:
         """The facts of articles; alert keys only of those that are alerts."""
         facts = Facts()
         alerting = {r.id for r in rows if r.alert}
-        for hit in stored.story_hits(self.db.conn, [r.id for r in rows]):
+        for hit in reads.story_hits(self.db.conn, [r.id for r in rows]):
             if hit.kind == "unit":
                 facts.units.add(hit.key)
             elif hit.kind in ("place", "region"):
@@ -328,7 +329,7 @@ class WindowReader:
         it was an alert; they join the incident it opened."""
         known = self.known[target]
         since = when - timedelta(hours=LOOKBACK_HOURS)
-        rows = stored.relevant_unattached(self.db.conn, since, when)
+        rows = reads.relevant_unattached(self.db.conn, since, when)
         rows = [
             r
             for r in office_marks.apply_marks(self.db.conn, rows, self.marked)

@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from dumon.errors import QueryError
 from dumon.output import marks as office_marks
 from dumon.settings import IncidentSettings
+from dumon.storage import incident_reads as reads
 from dumon.storage import incidents as stored
 from dumon.storage import marks as stored_marks
 from dumon.storage.incidents import CLOSED, NEW, SPREADING, Coverage, Incident, Member, iso
@@ -171,8 +172,8 @@ def verdicts(conn: sqlite3.Connection, article_ids: list[int]) -> dict[int, Verd
     """The stored verdict of each article with the office's marks applied (a hidden article
     tells nothing: no flag, no severity); articles no longer stored are left out."""
     found = stored_marks.marked(conn)
-    rows = stored.articles_by_id(conn, article_ids)
-    keys = stored.alert_keys(conn, article_ids)
+    rows = reads.articles_by_id(conn, article_ids)
+    keys = reads.alert_keys(conn, article_ids)
     out: dict[int, Verdict] = {}
     for row in rows:
         seen = office_marks.overlay(row, found.get(row.id, ()))

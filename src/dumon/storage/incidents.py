@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from dumon.storage.rows import ARTICLE_ROW_BRIEF, ArticleRow, to_iso
+from dumon.storage.rows import ArticleRow, to_iso
 from dumon.storage.sqlitefile import has_table
 from dumon.storage.store import Database
 from dumon.vntime import VN_TZ
@@ -36,12 +36,12 @@ def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(VN_TZ)
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
 
 
-def _marks(chunk: Sequence[Any]) -> str:
+def placeholders(chunk: Sequence[Any]) -> str:
     return ",".join("?" * len(chunk))
 
 
@@ -155,7 +155,7 @@ def load_incidents(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -
         params = sorted(set(ids))
         if not params:
             return []
-        where = f"where id in ({_marks(params)})"
+        where = f"where id in ({placeholders(params)})"
     heads = conn.execute(
         "select id, title, opened, units, alerts, merged_into, close_reason from incidents "
         f"{where} order by id",
@@ -166,10 +166,10 @@ def load_incidents(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -
     chosen = [h[0] for h in heads]
     articles: dict[int, list[Coverage]] = {i: [] for i in chosen}
     events: dict[int, list[Event]] = {i: [] for i in chosen}
-    for chunk in _chunks(chosen):
+    for chunk in chunks(chosen):
         for row in conn.execute(
             "select incident_id, article_id, url, title, outlet, tier, published, how, severity, "
-            f"local, scope from incident_articles where incident_id in ({_marks(chunk)}) "
+            f"local, scope from incident_articles where incident_id in ({placeholders(chunk)}) "
             "order by published, article_id",
             chunk,
         ):
@@ -189,7 +189,7 @@ def load_incidents(conn: sqlite3.Connection, ids: Iterable[int] | None = None) -
             )
         for row in conn.execute(
             "select incident_id, at, kind, text, stage, response, by, url, id "
-            f"from incident_events where incident_id in ({_marks(chunk)}) order by at, id",
+            f"from incident_events where incident_id in ({placeholders(chunk)}) order by at, id",
             chunk,
         ):
             events[row[0]].append(
@@ -225,10 +225,10 @@ def incidents_of(conn: sqlite3.Connection, article_ids: Iterable[int]) -> dict[i
     if not has_table(conn, "incidents"):
         return {}
     out: dict[int, int] = {}
-    for chunk in _chunks(list(article_ids)):
+    for chunk in chunks(list(article_ids)):
         for article_id, incident_id in conn.execute(
             "select article_id, incident_id from incident_articles "
-            f"where article_id in ({_marks(chunk)})",
+            f"where article_id in ({placeholders(chunk)})",
             chunk,
         ):
             out[article_id] = incident_id
@@ -264,8 +264,7 @@ def incidents_told_between(conn: sqlite3.Connection, start: datetime, end: datet
     if not has_table(conn, "incidents"):
         return []
     rows = conn.execute(
-        "select distinct incident_id from incident_articles where published >= ? "
-        "and published < ?",
+        "select distinct incident_id from incident_articles where published >= ? and published < ?",
         [iso(start), iso(end)],
     )
     return [row[0] for row in rows]
@@ -288,130 +287,6 @@ def office_actions(conn: sqlite3.Connection) -> int:
     """How many notes, responses and other actions the office recorded on incidents."""
     row = conn.execute("select count(*) from incident_events where kind != 'stage'").fetchone()
     return int(row[0])
-
-
-# --- the build's progress ------------------------------------------------------------------
-
-
-def build_state(conn: sqlite3.Connection) -> dict[str, str]:
-    """How far the stored articles were read into incidents (``incident_build``)."""
-    return {k: v for k, v in conn.execute("select key, value from incident_build")}
-
-
-def save_build_state(db: Database, values: Mapping[str, str | None]) -> None:
-    """Set (or, for None, forget) keys of the build's progress; inside its transaction."""
-    for key, value in values.items():
-        if value is None:
-            db.execute("delete from incident_build where key = ?", [key])
-        else:
-            db.execute(
-                "insert into incident_build (key, value) values (?, ?) "
-                "on conflict (key) do update set value = excluded.value",
-                [key, value],
-            )
-
-
-def newest_article(conn: sqlite3.Connection) -> tuple[int, str]:
-    """The highest article id and the latest first-seen time stored (0, '' when none)."""
-    newest, latest = conn.execute("select max(id), max(first_seen) from articles").fetchone()
-    return newest or 0, latest or ""
-
-
-def stale(conn: sqlite3.Connection) -> bool:
-    """Whether the stored incidents may be behind: articles stored since the last build, a
-    build left unfinished, or open incidents whose stage moves as time passes."""
-    if not has_table(conn, "incidents"):
-        return True
-    state = build_state(conn)
-    if "target" in state:
-        return True
-    newest, latest = newest_article(conn)
-    if newest > int(state.get("checked", "0")) or latest > state.get("seen", ""):
-        return True
-    found = conn.execute("select 1 from incidents where stage != ? limit 1", [CLOSED]).fetchone()
-    return found is not None
-
-
-def articles_to_read(
-    conn: sqlite3.Connection, *, checked: int, seen: str, target: int, target_seen: str
-) -> list[tuple[int, str]]:
-    """(id, publication or first-seen time) of the articles past the last build (an id above
-    `checked` or first seen after `seen`) up to the build's target."""
-    rows = conn.execute(
-        "select id, coalesce(published, first_seen) from articles "
-        "where (id > ? or first_seen > ?) and id <= ? and first_seen <= ?",
-        [checked, seen, target, target_seen],
-    )
-    return [(row[0], row[1]) for row in rows]
-
-
-# --- the articles the build reads ----------------------------------------------------------
-
-def articles_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[ArticleRow]:
-    """The stored articles of `ids` (those still stored), text shortened."""
-    out: list[ArticleRow] = []
-    for chunk in _chunks(ids):
-        out += [
-            ArticleRow(*row)
-            for row in conn.execute(
-                f"select {ARTICLE_ROW_BRIEF} from articles where id in ({_marks(chunk)})", chunk
-            )
-        ]
-    return out
-
-
-def relevant_unattached(
-    conn: sqlite3.Connection, start: datetime, end: datetime
-) -> list[ArticleRow]:
-    """Relevant articles published in [start, end] that tell no incident yet."""
-    rows = conn.execute(
-        f"select {ARTICLE_ROW_BRIEF} from articles where published >= ? and published <= ? "
-        "and (edu = 1 or local = 1 or alert = 1) "
-        "and id not in (select article_id from incident_articles)",
-        [iso(start), iso(end)],
-    )
-    return [ArticleRow(*row) for row in rows]
-
-
-@dataclass(slots=True)  # read in bulk: not frozen (see `dumon.storage`)
-class StoryHit:
-    """A hit that says what a story is about: a unit, a place or region, an alert, a signal."""
-
-    article_id: int
-    kind: str
-    key: str
-    field: str
-
-
-def story_hits(conn: sqlite3.Connection, ids: Sequence[int]) -> list[StoryHit]:
-    """The unit, place, region, alert and signal hits of the articles."""
-    out: list[StoryHit] = []
-    for chunk in _chunks(ids):
-        out += [
-            StoryHit(*row)
-            for row in conn.execute(
-                "select article_id, kind, key, field from hits where kind in "
-                "('unit', 'place', 'region', 'alert', 'signal') and article_id in "
-                f"({_marks(chunk)})",
-                chunk,
-            )
-        ]
-    return out
-
-
-def alert_keys(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:
-    """Each article's alert keys, in the order they were stored, once each."""
-    out: dict[int, list[str]] = {}
-    for chunk in _chunks(ids):
-        for article_id, key in conn.execute(
-            "select article_id, key from hits where kind = 'alert' and article_id in "
-            f"({_marks(chunk)}) order by id",
-            chunk,
-        ):
-            keys = out.setdefault(article_id, [])
-            if key not in keys:
-                keys.append(key)
-    return out
 
 
 # --- writing (inside the caller's transaction) ---------------------------------------------
@@ -497,7 +372,7 @@ def remove_members(db: Database, incident_id: int, article_ids: Sequence[int] = 
         return
     db.execute(
         f"delete from incident_articles where incident_id = ? and article_id in "
-        f"({_marks(article_ids)})",
+        f"({placeholders(article_ids)})",
         [incident_id, *article_ids],
     )
 
@@ -516,7 +391,7 @@ def move_members(db: Database, source: int, target: int, article_ids: Sequence[i
     """Move articles to another incident, as the office's choice."""
     db.execute(
         "update incident_articles set incident_id = ?, how = 'office' "
-        f"where incident_id = ? and article_id in ({_marks(article_ids)})",
+        f"where incident_id = ? and article_id in ({placeholders(article_ids)})",
         [target, source, *article_ids],
     )
 
