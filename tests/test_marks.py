@@ -180,7 +180,7 @@ def test_repeated_marks_suggest_an_exclusion_shown_as_a_dry_run_and_applied(desk
     out = result.output
     assert "Đề xuất 1 (exclusions.yaml)" in out
     assert 'terms: ["phim bạo lực học đường"]' in out
-    assert "chạy thử, chưa ghi" in out and "alert: +0 / -2" in out
+    assert "chạy thử, chưa ghi" in out and "\n  alert: +0 / -2" in out  # indented under it
     assert "Nữ sinh lớp 8" not in out  # the real incident is not touched
     applied = run("marks", "--apply", "1")
     assert applied.exit_code == 0 and "dumon rematch" in applied.output
