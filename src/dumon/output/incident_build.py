@@ -28,7 +28,7 @@ from dumon.storage import incident_reads as reads
 from dumon.storage import incidents as stored
 from dumon.storage import store
 from dumon.storage.incidents import iso
-from dumon.storage.sqlitefile import connect_read_only
+from dumon.storage.sqlitefile import cannot_write_here, connect_read_only
 from dumon.storage.store import Database
 from dumon.vntime import VN_TZ
 
@@ -204,7 +204,9 @@ def ensure_current(
 ) -> None:
     """Bring a desk's incidents up to date when they may be behind (with `until`, as far as
     the windows starting before it); asked on a read-only connection first, so a reading
-    command whose incidents are current opens no writer and loads no keyword profile."""
+    command whose incidents are current opens no writer and loads no keyword profile. A desk
+    that cannot be written (read-only, full disk) keeps its incidents as stored: reading
+    commands still run there."""
     if not desk.db_path.is_file():
         return  # no database yet: the command says so itself
     try:
@@ -215,5 +217,12 @@ def ensure_current(
             conn.close()
     except sqlite3.Error:  # an older schema: the build migrates it
         current = False
-    if not current:
+    if current:
+        return
+    try:
         refresh_incidents(desk, now=now, until=until)
+    except sqlite3.Error as error:
+        if not cannot_write_here(error):
+            raise
+        # A read-only desk or a full disk: the incidents are read as they were stored.
+        log.warning("incidents not brought up to date (%s): the desk cannot be written", error)
