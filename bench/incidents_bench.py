@@ -37,9 +37,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from corpus import corpus_root
+from dumon.collecting.ingest import import_jsonl
 from dumon.desk import init_desk, resolve_home
 from dumon.output.incident_build import refresh_incidents
-from dumon.collecting.ingest import import_jsonl
 from dumon.output.stories import STOPWORDS
 from dumon.textnorm import fold
 

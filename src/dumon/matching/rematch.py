@@ -104,7 +104,11 @@ def rematch(
     db = store.open_db(desk.db_path)
     try:
         pending: list[tuple[int, MatchResult]] = []
-        rows = store.iter_articles(db, since=since) if only is None else store.articles_with_ids(db, only)
+        rows = (
+            store.iter_articles(db, since=since)
+            if only is None
+            else store.articles_with_ids(db, only)
+        )
         for row in rows:
             report.articles += 1
             published = datetime.fromisoformat(row.published) if row.published else None
