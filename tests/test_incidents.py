@@ -139,12 +139,18 @@ def test_severity_is_the_highest_raised_when_local_and_three_when_the_central_pr
 
 
 def test_a_spreading_incident_without_response_is_flagged_after_response_hours():
-    seen = incident(coverage("2026-03-02 08:00", "Báo A"), coverage("2026-03-03 08:00", "Báo B"))
+    seen = incident(
+        coverage("2026-03-02 08:00", "Báo A", local=True), coverage("2026-03-03 08:00", "Báo B")
+    )
     rules = IncidentSettings(response_hours=24)
     assert incidents.unanswered_hours(seen, vn("2026-03-03 07:00"), rules) is None  # new
     assert incidents.unanswered_hours(seen, vn("2026-03-03 10:00"), rules) == 26
+    elsewhere = incident(
+        coverage("2026-03-02 08:00", "Báo A"), coverage("2026-03-03 08:00", "Báo B")
+    )
+    assert incidents.unanswered_hours(elsewhere, vn("2026-03-03 10:00"), rules) is None
     answered = incident(
-        coverage("2026-03-02 08:00", "Báo A"),
+        coverage("2026-03-02 08:00", "Báo A", local=True),
         coverage("2026-03-03 08:00", "Báo B"),
         events=(Event(vn("2026-03-03 09:00"), "response", response="phat-ngon"),),
     )

@@ -204,7 +204,7 @@ def period_incidents(
         spreading = sum(
             1
             for i in items
-            if i.response is None and any(stage == SPREADING for _, stage in i.history)
+            if i.local and i.response is None and any(stage == SPREADING for _, stage in i.history)
         )
         table.append(UnitResponses(unit, len(items), len(hours), median, spreading))
     table.sort(key=lambda u: (u.unit in (NO_UNIT, ELSEWHERE), u.unit == ELSEWHERE, u.unit))

@@ -137,9 +137,10 @@ def stage_history(
 
 def unanswered_hours(incident: Incident, moment: datetime, rules: IncidentSettings) -> int | None:
     """Hours since the first article when the incident is spreading at `moment` with no
-    response yet and ``response_hours`` have passed (None otherwise): the digest's flag."""
+    response yet and ``response_hours`` have passed (None otherwise): the digest's flag. Only
+    the province's own incidents are flagged: the Sở does not speak for another province."""
     seen = incident.as_of(moment)
-    if not seen.articles or seen.responses:
+    if not seen.articles or seen.responses or not seen.local:
         return None
     if stage_at(incident, moment, rules) != SPREADING:
         return None
