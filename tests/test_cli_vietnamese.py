@@ -36,9 +36,10 @@ def _invoke(*args: str):
 
 def test_help_lists_the_scan_side_then_reading_then_upkeep():
     scan_side = ["init", "scan", "import", "rematch", "match"]
-    reading = ["digest", "search", "report", "export"]
-    upkeep = ["cron", "doctor", "sources", "keywords", "db"]
-    assert scan_side + reading + upkeep == COMMANDS
+    reading = ["digest", "search", "report", "export", "mark", "marks", "trends"]
+    upkeep = ["cron", "doctor"]
+    groups = ["sources", "keywords", "incident", "db"]  # sub-apps come after the commands
+    assert scan_side + reading + upkeep + groups == COMMANDS
     listed = _invoke("--help").output.split("Lệnh:")[1].split()
     assert [word for word in listed if word in COMMANDS] == COMMANDS
 

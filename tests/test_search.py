@@ -231,6 +231,12 @@ def test_an_older_database_is_migrated_before_reading(reading_db):
 
     conn = sqlite3.connect(reading_db)  # back to the schema before the reading tables
     for statement in (
+        "drop view incident_timeline",
+        "drop table incident_build",
+        "drop table incident_events",
+        "drop table incident_articles",
+        "drop table incidents",
+        "drop table marks",
         "drop trigger articles_reading_au",
         "drop trigger articles_reading_ad",
         "drop table article_tags",

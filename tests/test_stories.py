@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dumon.output.stories import StoryItem, cluster_stories
+from dumon.output.stories import StoryItem, bag_of, cluster_stories
 
 
 def _titles(items: list[StoryItem], groups: list[list[int]]) -> list[list[str]]:
@@ -164,3 +164,9 @@ def test_a_roundup_is_read_by_its_first_item():
     )
     stories = cluster_stories(_day(roundup, story))
     assert [1, 0] in stories  # joined, and never the lead
+
+
+def test_a_proper_name_keeps_its_last_word_before_a_comma():
+    bag = bag_of([StoryItem("Cô giáo ở trường THPT Anh Hùng Núp, bị cho nghỉ việc")])
+    assert "thpt anh hung nup" in bag.names
+    assert "thpt anh hung nup" in bag.bodies

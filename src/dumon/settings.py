@@ -1,4 +1,5 @@
-"""The desk's optional ``settings.yaml``: department name, digest hour, mail and source health.
+"""The desk's optional ``settings.yaml``: department name, digest hour, mail, source health,
+the thresholds of incidents (sự vụ) and of trends.
 
 Loaded with ``yamlload`` (lines kept, duplicate keys refused) and read with ``yamlcheck``
 into frozen dataclasses; a missing file means the defaults. Every mistake is a
@@ -49,6 +50,33 @@ class HealthSettings:
 
 
 @dataclass(frozen=True)
+class IncidentSettings:
+    """When an incident spreads, cools down and closes, what joins it, and the office's own
+    response target (no legal deadline is assumed: the office sets it)."""
+
+    spread_outlets: int = 3  # this many outlets within spread_hours: "lan rộng"
+    spread_hours: int = 24
+    spread_tiers: tuple[str, ...] = ("central",)  # one article of these tiers: "lan rộng"
+    cooling_hours: int = 72  # no new article for this long: "hạ nhiệt"
+    quiet_days: int = 14  # no new article for this long: "khép lại"
+    response_hours: int = 24  # "lan rộng" without a response after this long is flagged
+    join_days: int = 7  # a story joins an incident whose articles are this close in time
+    followup_days: int = 60  # a follow-up ("kết quả xác minh", "khởi tố") reaches this far
+
+
+@dataclass(frozen=True)
+class TrendSettings:
+    """When a theme's or a unit's week is well above its recent weeks, and how far ahead the
+    school calendar is read."""
+
+    baseline_weeks: int = 8  # the weeks before the one tested
+    min_count: int = 5  # fewer articles in the week are never a trend
+    p_value: float = 0.01  # the test's threshold
+    min_ratio: float = 2.0  # and at least this many times the baseline's weekly mean
+    ahead_days: int = 21  # calendar topics starting within this many days are "due"
+
+
+@dataclass(frozen=True)
 class Settings:
     department: str = DEFAULT_DEPARTMENT
     parent_agency: str = DEFAULT_PARENT_AGENCY
@@ -58,6 +86,8 @@ class Settings:
     national_limit: int = 15
     mail: MailSettings | None = None
     health: HealthSettings = field(default_factory=HealthSettings)
+    incidents: IncidentSettings = field(default_factory=IncidentSettings)
+    trends: TrendSettings = field(default_factory=TrendSettings)
     path: Path | None = None
 
 
@@ -71,6 +101,8 @@ _TOP_KEYS = {
     "timezone",
     "mail",
     "health",
+    "incidents",
+    "trends",
 }
 _MAIL_KEYS = {
     "host",
@@ -83,6 +115,17 @@ _MAIL_KEYS = {
     "timeout",
 }
 _HEALTH_KEYS = {"disable_after_days", "silent_after_days"}
+_INCIDENT_LIMITS = {
+    "spread_outlets": (2, 50),
+    "spread_hours": (1, 720),
+    "cooling_hours": (1, 2400),
+    "quiet_days": (1, 365),
+    "response_hours": (1, 720),
+    "join_days": (1, 60),
+    "followup_days": (1, 365),
+}
+_TREND_LIMITS = {"baseline_weeks": (2, 104), "min_count": (1, 10000), "ahead_days": (1, 366)}
+_TREND_NUMBERS = {"p_value": (0.0, 0.5), "min_ratio": (1.0, 100.0)}  # above the first, up to
 
 
 def load_settings(path: Path) -> Settings:
@@ -118,7 +161,54 @@ def load_settings(path: Path) -> Settings:
         values["health"] = HealthSettings(
             **{key: check.integer(health, key, 1, 3650) for key in health}
         )
+    if "incidents" in top:
+        values["incidents"] = _load_incidents(check, top)
+    if "trends" in top:
+        values["trends"] = _load_trends(check, top)
     return Settings(**values)
+
+
+def _load_incidents(check: _Checker, top: dict) -> IncidentSettings:
+    fields = check.mapping(top["incidents"], "incidents", {*_INCIDENT_LIMITS, "spread_tiers"}, top)
+    values: dict[str, Any] = {
+        key: check.integer(fields, key, *_INCIDENT_LIMITS[key])
+        for key in fields
+        if key in _INCIDENT_LIMITS
+    }
+    if "spread_tiers" in fields:
+        tiers = fields["spread_tiers"]
+        if not isinstance(tiers, list) or any(t not in TIERS for t in tiers):
+            raise check.fail(
+                fields,
+                "spread_tiers",
+                f"spread_tiers '{tiers}' không hợp lệ",
+                f"ghi một danh sách cấp báo trong {', '.join(TIERS)}, ví dụ "
+                "`spread_tiers: [central]`, hoặc `[]` để bỏ quy tắc này",
+            )
+        values["spread_tiers"] = tuple(tiers)
+    incidents = IncidentSettings(**values)
+    if incidents.quiet_days * 24 <= incidents.cooling_hours:
+        raise check.fail(
+            fields,
+            "quiet_days" if "quiet_days" in fields else "cooling_hours",
+            "sự vụ khép lại trước khi hạ nhiệt (quiet_days tính ra giờ không lớn hơn "
+            "cooling_hours)",
+            "đặt quiet_days (ngày) dài hơn cooling_hours (giờ), ví dụ 14 ngày và 72 giờ",
+        )
+    return incidents
+
+
+def _load_trends(check: _Checker, top: dict) -> TrendSettings:
+    fields = check.mapping(top["trends"], "trends", {*_TREND_LIMITS, *_TREND_NUMBERS}, top)
+    values: dict[str, Any] = {
+        key: check.integer(fields, key, *_TREND_LIMITS[key])
+        for key in fields
+        if key in _TREND_LIMITS
+    }
+    for key, (above, high) in _TREND_NUMBERS.items():
+        if key in fields:
+            values[key] = float(check.number(fields, key, above=above, high=high))
+    return TrendSettings(**values)
 
 
 def _load_tiers(check: _Checker, top: dict) -> dict[str, str]:

@@ -162,16 +162,29 @@ class Checker:
             )
         return value
 
-    def number(self, mapping: dict[Any, Any], key: str, *, zero: bool = False) -> int | float:
-        """``mapping[key]`` as a positive number, or 0 too when ``zero`` (no retry, no wait)."""
+    def number(
+        self,
+        mapping: dict[Any, Any],
+        key: str,
+        *,
+        zero: bool = False,
+        above: float = 0,
+        high: float | None = None,
+    ) -> int | float:
+        """``mapping[key]`` as a number greater than ``above`` (a positive one by default, or 0
+        too when ``zero``: no retry, no wait) and, with ``high``, not greater than ``high``."""
         value = mapping.get(key)
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or value < 0
-            or (value == 0 and not zero)
+            or value < above
+            or (value == above and not zero)
+            or (high is not None and value > high)
         ):
-            fix = "ghi một số từ 0 trở lên" if zero else "ghi một số dương"
+            if high is not None:
+                fix = f"ghi một số lớn hơn {above:g} và không quá {high:g}"
+            else:
+                fix = "ghi một số từ 0 trở lên" if zero else "ghi một số dương"
             raise self.fail(mapping, key, f"giá trị '{value}' của {key} không hợp lệ", fix)
         return value
 

@@ -10,7 +10,8 @@ Usage::
 `Doc.when` is Vietnam time ("YYYY-MM-DD HH:MM"); None stores no publication time, so the
 article counts by the time it was first seen (`seen`). Units/themes/alerts make the matcher's
 verdict: units → local, themes → edu, alerts → alert (with a hit per alert key); signals are
-the ranking signals found (a hit each) and scope where the story happens.
+the ranking signals found (a hit each), places the regions named (a hit each) and scope where
+the story happens.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Doc:
     seen: str | None = None  # first_seen, Vietnam time; defaults to `when`
     signals: tuple[tuple[str, str], ...] = ()  # ranking signals found: (key, field)
     scope: str = ""
+    places: tuple[str, ...] = ()  # region keys found (where a story elsewhere happens)
 
 
 def vn(text: str) -> datetime:
@@ -72,6 +74,7 @@ def match_of(doc: Doc) -> MatchResult:
     hits = tuple(Hit("alert", key, key, "title", 0, 1) for key in doc.alerts)
     hits += tuple(Hit("unit", u, u, "title", 0, 1) for u in doc.units)
     hits += tuple(Hit("signal", key, key, field, 0, 1) for key, field in doc.signals)
+    hits += tuple(Hit("region", key, key, "summary", 0, 1) for key in doc.places)
     edu = bool(doc.themes or doc.units) if doc.edu is None else doc.edu
     local = bool(doc.units) if doc.local is None else doc.local
     return MatchResult(

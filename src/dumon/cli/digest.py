@@ -126,6 +126,14 @@ def digest_command(
         bool,
         typer.Option("--explain", help="Ghi kèm mỗi tin lý do xếp hạng (điểm quan trọng)."),
     ] = False,
+    week: Annotated[
+        bool,
+        typer.Option(
+            "--week",
+            help="Điểm tin tuần: 7 ngày đến sáng nay (hoặc --date), kèm xu hướng và lịch "
+            "năm học tuần tới.",
+        ),
+    ] = False,
 ) -> None:
     """Điểm tin báo chí: mặc định từ 07:00 hôm qua đến 07:00 hôm nay (giờ Việt Nam).
 
@@ -141,7 +149,9 @@ def digest_command(
             fmt = Format.terminal if sys.stdout.isatty() else Format.text
     try:
         desk = resolve_home(ctx.obj.home)
-        digest = make_digest(desk, on=on, since=since, until=until, explain=explain)
+        digest = make_digest(
+            desk, on=on, since=since, until=until, explain=explain, week=week, refresh=True
+        )
         content = render(digest, fmt, settings=load_settings(desk.settings_path))
         copy = desk.digests_dir / copy_name(digest, fmt)
         # The digest reaches its readers first (mail, file, screen); the desk's copy

@@ -266,10 +266,21 @@ def report_command(
     desk = resolve_home(ctx.obj.home)
     settings = _settings(desk)
     registry = load_registry(desk.keywords_dir)
+    from dumon.output.incident_build import ensure_current
+
+    ensure_current(desk)  # the period's incidents, up to date
     db = _open_db(ctx)
     try:
         tiers = report.tier_map(db, _configured_sources(desk), overrides=settings.outlet_tiers)
-        result = report.build_report(db, chosen, unit=unit, top=top, registry=registry, tiers=tiers)
+        result = report.build_report(
+            db,
+            chosen,
+            unit=unit,
+            top=top,
+            registry=registry,
+            tiers=tiers,
+            incident_rules=settings.incidents,
+        )
     finally:
         db.close()
     if fmt == "json":

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from dumon.cli import core, digest, match, reading, sources, upkeep
+from dumon.cli import core, digest, incidents, marks, match, reading, sources, trends, upkeep
 from dumon.cli.vietnamese import DumonGroup
 
 app = typer.Typer(
@@ -33,9 +33,12 @@ app.add_typer(core.app)
 app.add_typer(match.app)
 app.add_typer(digest.app)
 app.add_typer(reading.app)
+app.add_typer(marks.app)
+app.add_typer(trends.app)
 app.add_typer(upkeep.app)
 app.add_typer(sources.sources_app, name="sources")
 app.add_typer(match.keywords_app, name="keywords")
+app.add_typer(incidents.app, name="incident")
 app.add_typer(upkeep.db_app, name="db")
 
 

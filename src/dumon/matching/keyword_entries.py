@@ -37,7 +37,7 @@ SCOPES = ("span", "article")
 FIELDS = ("title", "summary", "body", "url")
 SUBJECT_ROLES = ("pupil", "student", "staff", "school", "exam", "authority")
 WHERE = ("neighbour", "province", "nation", "abroad")
-SIGNAL_KINDS = ("actor", "act", "soft", "roundup", "followup")
+SIGNAL_KINDS = ("actor", "act", "soft", "roundup", "followup", "development")
 
 _KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -187,6 +187,15 @@ class EntryReader(Checker):
             out.append(item.strip())
         return tuple(out)
 
+    def terms(self, entry: dict[str, Any]) -> tuple[str, ...]:
+        """``terms``, which an entry must have."""
+        terms = self.texts(entry, "terms")
+        if not terms:
+            raise self.fail(
+                entry, "key", f"'{entry['key']}' không có từ khóa nào", "thêm `terms: [...]`"
+            )
+        return terms
+
     def day(self, entry: dict[str, Any], key: str) -> date | None:
         value = entry.get(key)
         if value is None:
@@ -321,7 +330,7 @@ def _read_subject(r: EntryReader, items: list[Any], i: int) -> Subject:
     if role is None:
         raise r.fail(e, "key", f"thiếu 'role' của '{key}'", f"thêm `role: {SUBJECT_ROLES[0]}`")
     name = r.text(e, "name") or key
-    return Subject(key, name, role, r.path, r.lines.item(items, i), _terms(r, e))
+    return Subject(key, name, role, r.path, r.lines.item(items, i), r.terms(e))
 
 
 def _read_region(r: EntryReader, items: list[Any], i: int) -> Region:
@@ -331,7 +340,7 @@ def _read_region(r: EntryReader, items: list[Any], i: int) -> Region:
     if where is None:
         raise r.fail(e, "key", f"thiếu 'where' của '{key}'", "thêm `where: province`")
     name = r.text(e, "name") or key
-    return Region(key, name, where, r.path, r.lines.item(items, i), _terms(r, e))
+    return Region(key, name, where, r.path, r.lines.item(items, i), r.terms(e))
 
 
 def _read_signal(r: EntryReader, items: list[Any], i: int) -> Signal:
@@ -342,14 +351,7 @@ def _read_signal(r: EntryReader, items: list[Any], i: int) -> Signal:
         raise r.fail(e, "key", f"thiếu 'kind' của '{key}'", "thêm `kind: actor`")
     weight = r.integer(e, "weight", 1, 3, default=1)
     name = r.text(e, "name") or key
-    return Signal(key, name, kind, weight, r.path, r.lines.item(items, i), _terms(r, e))
-
-
-def _terms(r: EntryReader, e: dict[str, Any]) -> tuple[str, ...]:
-    terms = r.texts(e, "terms")
-    if not terms:
-        raise r.fail(e, "key", f"'{e['key']}' không có từ khóa nào", "thêm `terms: [...]`")
-    return terms
+    return Signal(key, name, kind, weight, r.path, r.lines.item(items, i), r.terms(e))
 
 
 def _read_exclusion(r: EntryReader, items: list[Any], i: int) -> Exclusion:

@@ -1,8 +1,9 @@
 """The ``keywords/`` folder read into a validated profile (format: ``keywords/README.md``).
 
 ``load_keywords`` walks the folder: every ``*.yaml`` file, each section read entry by entry
-(:mod:`dumon.matching.keyword_entries`: the records and their schema), then what only the whole
-folder shows: a key used twice, a parent that is no unit. Every mistake is a
+(:mod:`dumon.matching.keyword_entries`: the records and their schema; the school calendar's
+topics, :mod:`dumon.matching.calendar_entries`), then what only the whole folder shows: a key
+used twice, a parent that is no unit, a calendar topic's theme that is no theme. Every mistake is a
 ConfigError(file, line, problem, fix). Expanding names into searched terms is
 :mod:`dumon.matching.expand`; ``dumon keywords check`` is :mod:`dumon.matching.lint`.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dumon.errors import ConfigError
+from dumon.matching.calendar_entries import Topic, read_topic
 from dumon.matching.keyword_entries import (
     READERS,
     Alert,
@@ -36,7 +38,9 @@ SECTIONS = (
     "subjects",
     "regions",
     "signals",
+    "calendar",
 )
+_READERS = {**READERS, "calendar": read_topic}
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class KeywordProfile:
     subjects: tuple[Subject, ...] = ()
     regions: tuple[Region, ...] = ()
     signals: tuple[Signal, ...] = ()
+    calendar: tuple[Topic, ...] = ()
 
 
 def load_keywords(folder: Path | str) -> KeywordProfile:
@@ -80,7 +85,7 @@ def load_keywords(folder: Path | str) -> KeywordProfile:
         reader = EntryReader(path, lines)
         for section in reader.mapping(data, "tệp", SECTIONS):
             items = reader.sequence(data, section, "mỗi mục bắt đầu bằng '- '")
-            found[section].extend(READERS[section](reader, items, i) for i in range(len(items)))
+            found[section].extend(_READERS[section](reader, items, i) for i in range(len(items)))
             if section == "units" and items:  # parents may be in later files: checked last
                 for item, unit in zip(items, found["units"][-len(items) :], strict=True):
                     parent_lines[(path, unit.key)] = lines.key(item, "parent")
@@ -104,5 +109,15 @@ def load_keywords(folder: Path | str) -> KeywordProfile:
                 parent_lines.get((unit.path, unit.key), unit.line),
                 f"parent '{unit.parent}' của '{unit.key}' không phải key của đơn vị nào",
                 "sửa parent thành key của một đơn vị có trong units/, hoặc xóa dòng parent",
+            )
+    theme_keys = {t.key for t in found["themes"]}
+    for topic in found["calendar"]:
+        unknown = [k for k in topic.themes if k not in theme_keys]
+        if unknown:
+            raise ConfigError(
+                topic.path,
+                topic.line,
+                f"chủ đề '{unknown[0]}' của '{topic.key}' không có trong themes.yaml",
+                f"dùng key của một chủ đề: {', '.join(sorted(theme_keys))}",
             )
     return KeywordProfile(folder, *(tuple(found[name]) for name in SECTIONS))

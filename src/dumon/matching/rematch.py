@@ -79,9 +79,15 @@ def _new_hits(result: MatchResult) -> set[store.HitKey]:
 
 
 def rematch(
-    desk: Desk, *, since: str | None = None, dry_run: bool = False, matcher: Matcher | None = None
+    desk: Desk,
+    *,
+    since: str | None = None,
+    dry_run: bool = False,
+    matcher: Matcher | None = None,
+    only: Iterable[int] | None = None,
 ) -> RematchReport:
-    """Match every stored article again (optionally only those since a date)."""
+    """Match every stored article again (optionally only those since a date, or only the
+    articles of `only`: those a proposed keyword change can touch)."""
     if since is not None:
         try:
             since = parse_moment(since).day.isoformat()
@@ -98,7 +104,12 @@ def rematch(
     db = store.open_db(desk.db_path)
     try:
         pending: list[tuple[int, MatchResult]] = []
-        for row in store.iter_articles(db, since=since):
+        rows = (
+            store.iter_articles(db, since=since)
+            if only is None
+            else store.articles_with_ids(db, only)
+        )
+        for row in rows:
             report.articles += 1
             published = datetime.fromisoformat(row.published) if row.published else None
             result = matcher.match(

@@ -17,29 +17,30 @@ import logging
 import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from dumon.collecting.health import assess
 from dumon.desk import Desk
-from dumon.errors import DumonError
+from dumon.errors import DumonError, QueryError
 from dumon.matching.registry import profile_theme_names
+from dumon.output import marks as office_marks
 from dumon.output.digest_records import (
     Copy,
     Cut,
     Digest,
     Overview,
-    SourceIssue,
     Story,
     StoryGroup,
 )
-from dumon.output.ranking import Signal, importance
+from dumon.output.incident_briefs import window_briefs, with_incidents
+from dumon.output.ranking import Importance, Signal, importance
+from dumon.output.source_issues import source_issues
 from dumon.output.stories import StoryItem, cluster_stories
 from dumon.output.window import Window, resolve_window
-from dumon.settings import HealthSettings, Settings, load_settings
-from dumon.storage.reading import ranking_hits, run_failures, window_articles
+from dumon.settings import Settings, load_settings
+from dumon.storage.marks import marked
+from dumon.storage.reading import ranking_hits, window_articles
 from dumon.storage.rows import ArticleRow, to_iso
-from dumon.storage.sources import source_states
 from dumon.storage.sqlitefile import open_reader
 from dumon.textnorm import fold, normalize
 from dumon.vntime import VN_TZ
@@ -60,6 +61,7 @@ class Marks:
 
     alerts: dict[int, list[str]]
     signals: dict[int, list[tuple[str, str]]]
+    important: frozenset[int] = frozenset()  # the articles the office marked important
 
 
 def article_marks(conn: sqlite3.Connection, article_ids: list[int]) -> Marks:
@@ -72,45 +74,6 @@ def article_marks(conn: sqlite3.Connection, article_ids: list[int]) -> Marks:
         else:
             signals[hit.article_id].append((hit.key, hit.field))
     return Marks(alerts, signals)
-
-
-def source_issues(
-    conn: sqlite3.Connection, window: Window, *, health: HealthSettings
-) -> list[SourceIssue]:
-    """Sources that failed in the window's runs, or are failing, off or silent at its end.
-
-    The wording of each source's state is the health module's, so the digest, `dumon doctor`
-    and `dumon sources list` say the same thing.
-    """
-    failures = run_failures(conn, window.start_iso, window.end_iso)
-    issues: list[SourceIssue] = []
-    for recorded in sorted(source_states(conn).values(), key=lambda state: state.name):
-        state = assess(recorded, window.end, health)
-        failed = failures.get(state.name)
-        count, error = (failed.count, failed.last_error) if failed else (0, None)
-        if state.healthy and not count:
-            continue
-        text = state.summary.split(": ", 1)[-1]
-        if count:
-            seen = f"lỗi {count} lần trong khoảng này (lần cuối: {error or 'không rõ lý do'})"
-            text = f"{seen}; nay đã đọc lại được." if state.healthy else f"{seen}; {text}"
-        problem = (
-            state.status if state.status in ("dead", "disabled", "silent", "new") else "failed"
-        )
-        since = to_iso(state.since) if state.since else None
-        issues.append(
-            SourceIssue(
-                state.name,
-                state.outlet,
-                problem,
-                text,
-                max(count, state.consecutive_failures),
-                since,
-            )
-        )
-    order = {"dead": 0, "failed": 1, "disabled": 2, "silent": 3, "new": 4}
-    issues.sort(key=lambda i: (order[i.problem], -i.failures, i.name))
-    return issues
 
 
 # --- stories -------------------------------------------------------------------------------
@@ -157,11 +120,13 @@ def _merge_unique(lists: list[list[str]]) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Editorial:
     """What the digest reads of the keyword profile: display names of themes and alerts,
-    the ranking signals, and the words a news roundup starts with."""
+    the ranking signals, the words a news roundup starts with, and the names of places
+    (accent-folded), which name no event on their own (incidents)."""
 
     names: dict[str, str]
     signals: dict[str, Signal]
     roundups: tuple[str, ...] = ()
+    places: frozenset[str] = frozenset()
 
     def is_roundup(self, title: str) -> bool:
         head = normalize(title)[:40]
@@ -172,10 +137,9 @@ NO_EDITORIAL = Editorial({}, {})
 _WIDEST = ("local", "national", "neighbour", "province", "abroad")  # a story's scope: widest
 
 
-def build_stories(rows: list[ArticleRow], *, editorial: Editorial, marks: Marks) -> list[Story]:
-    """Cluster the window's articles and make one Story per cluster with a relevant article
-    (lead = its first publisher among the relevant ones)."""
-    items = [
+def story_items(rows: list[ArticleRow], editorial: Editorial) -> list[StoryItem]:
+    """What clustering reads of the window's articles (the relevant ones are kept)."""
+    return [
         StoryItem(
             r.title or "",
             r.summary or "",
@@ -186,6 +150,12 @@ def build_stories(rows: list[ArticleRow], *, editorial: Editorial, marks: Marks)
         )
         for r in rows
     ]
+
+
+def build_stories(rows: list[ArticleRow], *, editorial: Editorial, marks: Marks) -> list[Story]:
+    """Cluster the window's articles and make one Story per cluster with a relevant article
+    (lead = its first publisher among the relevant ones)."""
+    items = story_items(rows, editorial)
     return [_story([rows[i] for i in group], editorial, marks) for group in cluster_stories(items)]
 
 
@@ -210,6 +180,11 @@ def _story(members: list[ArticleRow], editorial: Editorial, marks: Marks) -> Sto
     scope = next(s for s in _WIDEST if s in scopes) if scopes <= set(_WIDEST) else "national"
     signals = [hit for m in relevant for hit in marks.signals.get(m.id, [])]
     rank = importance(scope=scope, signals=signals, outlets=outlets, book=editorial.signals)
+    if any(m.id in marks.important for m in members):  # the office's mark
+        points = office_marks.IMPORTANT_POINTS
+        rank = Importance(
+            rank.score + points, (*rank.reasons, f"văn phòng đánh dấu quan trọng {points:+d}")
+        )
     severity = max((m.severity or 0) for m in relevant)
     alert = any(m.alert for m in relevant)
     if alert and local and outlets > 1:
@@ -281,20 +256,39 @@ def build_digest(
     now: datetime | None = None,
     explain: bool = False,
 ) -> Digest:
-    """The digest of `window` read from the database."""
+    """The digest of `window` read from the database, with the office's marks applied and
+    the incidents (sự vụ) its stories tell."""
     settings = settings or Settings()
-    rows = window_articles(conn, window.start_iso, window.end_iso)
-    relevant = [r for r in rows if r.relevant]
-    marks = article_marks(conn, [r.id for r in relevant])
-    stories = build_stories(rows, editorial=editorial, marks=marks)
-    alert_stories = sorted(
-        (s for s in stories if s.alert),
-        key=lambda s: (not s.local, -s.severity, *_rank(s)),
+    found = marked(conn)
+    rows = office_marks.apply_marks(
+        conn, window_articles(conn, window.start_iso, window.end_iso), found
     )
-    local = [s for s in stories if s.local and not s.alert]
+    relevant = [r for r in rows if r.relevant]
+    marks = replace(
+        article_marks(conn, [r.id for r in relevant]), important=office_marks.important(found)
+    )
+    clusters = cluster_stories(story_items(rows, editorial))
+    groups = [[rows[i].id for i in group] for group in clusters]
+    stories = [_story([rows[i] for i in group], editorial, marks) for group in clusters]
+    member_of, briefs, lead = window_briefs(
+        conn, window.start, window.end, [r.id for r in rows], settings.incidents
+    )
+    stories = with_incidents(stories, groups, member_of, briefs)
+    leading = set(lead)
+    # Section II: the province's incidents first, then alerts by place, severity and rank;
+    # a story that tells a known incident is its update there, even when no alert itself.
+    alert_stories = sorted(
+        (s for s in stories if s.alert or s.update),
+        key=lambda s: (s.incident not in leading, not s.local, -s.severity, *_rank(s)),
+    )
+    shown = {id(s) for s in alert_stories}
+    stories = [s for s in stories if id(s) not in shown] + alert_stories
+    local = [s for s in stories if s.local and id(s) not in shown]
     cut: list[Cut] = []
     national: list[Story] = []
-    for story in sorted((s for s in stories if s.edu and not s.local and not s.alert), key=_rank):
+    for story in sorted(
+        (s for s in stories if s.edu and not s.local and id(s) not in shown), key=_rank
+    ):
         if story.scope == "abroad":
             cut.append(Cut(story, "abroad"))
         elif story.soft:
@@ -321,6 +315,8 @@ def build_digest(
         sources=tuple(source_issues(conn, window, health=settings.health)),
         cut=tuple(cut),
         explain=explain,
+        incidents=tuple(briefs[i] for i in lead),
+        briefs=briefs,
     )
 
 
@@ -342,7 +338,10 @@ def load_editorial(desk: Desk) -> Editorial:
     roundups = tuple(
         normalize(term) for s in profile.signals if s.kind == "roundup" for term in s.terms
     )
-    return Editorial(names, signals, roundups)
+    forms = [f for r in profile.regions for f in (r.name, *r.terms)]
+    forms += [f for p in profile.places for f in (p.name, *p.aliases)]
+    places = frozenset(" ".join(fold(form).lower().split()) for form in forms)
+    return Editorial(names, signals, roundups, places)
 
 
 def make_digest(
@@ -353,19 +352,39 @@ def make_digest(
     until: str | None = None,
     now: datetime | None = None,
     explain: bool = False,
+    week: bool = False,
+    refresh: bool = False,
 ) -> Digest:
-    """The digest asked for on the command line, read from the desk."""
+    """The digest asked for on the command line, read from the desk; with `week`, the seven
+    days ending on the morning asked, and a section of trends and the week ahead; with
+    `refresh`, the desk's incidents are first brought up to the window's end."""
     settings = load_settings(desk.settings_path)
+    if week and (since or until):
+        raise QueryError(
+            "--week không dùng cùng --since/--until. Cách sửa: dùng --week (tuần kết thúc sáng "
+            "nay) hoặc --week --date YYYY-MM-DD."
+        )
     window = resolve_window(on=on, since=since, until=until, hour=settings.digest_hour, now=now)
-    editorial = load_editorial(desk)
+    if week:
+        window = Window(window.end - timedelta(days=7), window.end)
     if not desk.db_path.exists():  # a desk not scanned yet: its empty database, as a scan makes it
         from dumon.storage import store
 
         store.open_db(desk.db_path).close()
+    if refresh:
+        from dumon.output.incident_build import ensure_current
+
+        ensure_current(desk, now=now, until=window.end)
+    editorial = load_editorial(desk)
     conn = open_reader(desk.db_path)
     try:
-        return build_digest(
+        digest = build_digest(
             conn, window, settings=settings, editorial=editorial, now=now, explain=explain
         )
+        if week:
+            from dumon.output.trends import week_of
+
+            digest = replace(digest, week=week_of(desk, conn, window, settings))
+        return digest
     finally:
         conn.close()

@@ -3,10 +3,15 @@ shown in, what was cut and why, and the sources that failed. Renderers read thes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from dumon.output.window import Window
+
+if TYPE_CHECKING:  # records only: the digest's modules import what they build
+    from dumon.output.incident_briefs import Brief
+    from dumon.output.trends import Week
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Story:
     importance: int = 0
     why: tuple[str, ...] = ()  # how the importance adds up, in Vietnamese
     soft: str = ""  # the soft content it is (advertorial, celebrity), or ""
+    incident: int | None = None  # the incident (sự vụ) it tells, if any
+    update: bool = False  # it tells an incident known before the window: shown as its update
 
     @property
     def coverage(self) -> int:
@@ -99,6 +106,9 @@ class Digest:
     sources: tuple[SourceIssue, ...]
     cut: tuple[Cut, ...] = ()
     explain: bool = False  # show how each story's importance adds up
+    incidents: tuple[Brief, ...] = ()  # the province's incidents, leading section II
+    briefs: dict[int, Brief] = field(default_factory=dict)  # every incident a story tells
+    week: Week | None = None  # the weekly digest's trends and the week ahead
 
     @property
     def empty(self) -> bool:

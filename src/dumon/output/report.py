@@ -15,13 +15,15 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from dumon.errors import QueryError
 from dumon.matching.registry import KIND_ORDER, Registry, loose
 from dumon.output import search
+from dumon.output.incident_briefs import PeriodIncident, UnitResponses, period_incidents
+from dumon.output.marks import report_corrections
 from dumon.output.periods import Period
 from dumon.output.report_records import (
     UNKNOWN_TIER,
@@ -33,6 +35,7 @@ from dumon.output.report_records import (
     UnitCount,
 )
 from dumon.output.stories import StoryItem, cluster_stories
+from dumon.settings import IncidentSettings
 from dumon.storage.reports import coverage_rows, scanned_months, story_copies, story_leads
 from dumon.storage.sources import source_states
 
@@ -143,6 +146,7 @@ def build_report(
     theme_names: Mapping[str, str] | None = None,
     registry: Registry | None = None,
     tiers=None,
+    incident_rules: IncidentSettings | None = None,
 ) -> CoverageReport:
     """Every figure of the education coverage report for the period (or one unit's).
 
@@ -150,7 +154,8 @@ def build_report(
     kind is kept beside its education count. `registry` (the desk's keywords/) lists every
     unit in force during the period, with 0 where nothing was written, and resolves --unit
     by any of its names; `theme_names` maps theme keys to display names (the registry's
-    when not given); `tiers` is a `tier_map`.
+    when not given); `tiers` is a `tier_map`; with `incident_rules` the period's incidents
+    and the response times per unit are added. The office's marks correct the counts.
     """
     theme_names = theme_names or (registry.theme_names if registry else None) or {}
     tier_of = tiers or tier_map(conn)
@@ -167,7 +172,9 @@ def build_report(
     months: dict[str, Counter[str]] = {m: Counter() for m in period.months}
     output: Counter[str] = Counter()
     seen_months: set[str] = set()
-    for row in coverage_rows(conn, period.start, period.end, whole_days=_whole_days(period)):
+    rows = list(coverage_rows(conn, period.start, period.end, whole_days=_whole_days(period)))
+    rows += report_corrections(conn, period.start, period.end)  # the office's word
+    for row in rows:
         month, alert, local, n = row.month, row.alert, row.local, row.n
         seen_months.add(month)
         outlet = row.outlet or "(không rõ)"
@@ -223,6 +230,16 @@ def build_report(
         )
         for name, n in sorted(outlet_articles.items(), key=lambda kv: (-kv[1], kv[0]))
     )
+    found_incidents: tuple[PeriodIncident, ...] = ()
+    responses: tuple[UnitResponses, ...] = ()
+    if incident_rules is not None:
+        found_incidents, responses = period_incidents(
+            conn,
+            datetime.fromisoformat(period.start),
+            datetime.fromisoformat(period.end),
+            incident_rules,
+            units=((current,) if current else wanted) if unit else None,
+        )
     return CoverageReport(
         period=period,
         unit=unit,
@@ -238,6 +255,8 @@ def build_report(
         top_stories=_top_stories(conn, period, wanted, top),
         all_articles=totals["all"],
         also_units=also,
+        incidents=found_incidents,
+        unit_responses=responses,
     )
 
 

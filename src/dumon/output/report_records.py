@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dumon.output.incident_briefs import PeriodIncident, UnitResponses
 from dumon.output.periods import Period
 
 UNKNOWN_TIER = "không rõ"
@@ -67,6 +68,8 @@ class CoverageReport:
     top_stories: tuple[TopStory, ...] = field(default=())
     all_articles: int = 0  # everything stored for the period, education or not
     also_units: tuple[str, ...] = ()  # other units the --unit fragment fits
+    incidents: tuple[PeriodIncident, ...] = ()  # the period's incidents (sự vụ)
+    unit_responses: tuple[UnitResponses, ...] = ()  # response times per unit
 
     @property
     def alert_share(self) -> float:
@@ -129,7 +132,41 @@ class CoverageReport:
                 }
                 for s in self.top_stories
             ],
+            "incidents": [_incident_json(i) for i in self.incidents],
+            "responses_by_unit": [
+                {
+                    "unit": u.unit,
+                    "incidents": u.incidents,
+                    "answered": u.answered,
+                    "median_hours": u.median_hours,
+                    "unanswered_spreading": u.unanswered_spreading,
+                }
+                for u in self.unit_responses
+            ],
         }
+
+
+def _incident_json(item: PeriodIncident) -> dict[str, Any]:
+    response = item.response
+    return {
+        "id": item.id,
+        "title": item.title,
+        "local": item.local,
+        "severity": item.severity,
+        "units": list(item.units),
+        "stage": item.stage,
+        "first_seen": item.first_seen.isoformat(timespec="seconds"),
+        "last_seen": item.last_seen.isoformat(timespec="seconds"),
+        "articles": item.articles,
+        "outlets": item.outlets,
+        "stages": [
+            {"at": at.isoformat(timespec="seconds"), "stage": st} for at, st in item.history
+        ],
+        "response": None
+        if response is None
+        else {"kind": response.response, "at": response.at.isoformat(timespec="seconds")},
+        "response_hours": item.response_hours,
+    }
 
 
 def _count(c: Count, key: str) -> dict[str, Any]:

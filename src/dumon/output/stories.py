@@ -46,7 +46,18 @@ SMOOTH = 100  # added to the count of articles when weighing words: a few articl
 MIN_WORDS = 3  # an article with fewer distinct words is too generic to join by similarity
 
 # Proper names: two or more capitalised words in a row ("Tô Hiến Thành", "Steve Jobs").
+# Loose: it also takes a word starting with a lower-case accented letter ("và Đào" → "à Đào",
+# "ở Ninh Bình"); clustering's figures on the reference mornings were measured with it (a
+# strict pattern lost a third of the reprints), so it stays, and incidents use the strict one,
+# which also keeps a name's last word before a comma ("trường THPT Anh Hùng Núp, bị…").
 _NAME_RE = re.compile(r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹđ]*(?:[ \t]+|$)){2,}")
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isupper())
+_PROPER_RE = re.compile(rf"(?<!\w)[{_UPPER}]\w*(?:[ \t]+[{_UPPER}]\w*)+")
+# A proper name written after the kind of body it names: "Trường tiểu học Đặng Thùy Trâm".
+_BODY_RE = re.compile(
+    rf"(?i:trường|thpt|thcs|tiểu học|mầm non|đại học|cao đẳng|học viện)[ \t]+"
+    rf"([{_UPPER}]\w*(?:[ \t]+[{_UPPER}]\w*)+)"
+)
 _ROUNDUP_CUT = re.compile(r"\s[|;]\s")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -79,6 +90,25 @@ class _Features:
     title: str
     words: int  # distinct words of the title and lead
     vector: dict[str, float] | None = None
+    text: str = ""  # the title and lead read (a roundup's first item)
+    _proper: frozenset[str] | None = None
+
+    @property
+    def proper(self) -> frozenset[str]:
+        """Proper names, strictly (every word capitalised)."""
+        if self._proper is None:
+            self._proper = _names(self.text, _PROPER_RE)
+        return self._proper
+
+    @property
+    def bodies(self) -> frozenset[str]:
+        """Proper names of schools and other bodies, written after their kind."""
+        found = set()
+        for match in _BODY_RE.finditer(self.text):
+            words = _LETTERS.findall(fold(match.group(1)).lower())
+            if len(words) >= 2:
+                found.add(" ".join(words))
+        return frozenset(found)
 
 
 def _words(text: str) -> list[str]:
@@ -87,9 +117,9 @@ def _words(text: str) -> list[str]:
     return [w for w in _LETTERS.findall(fold(text).lower()) if w not in STOPWORDS]
 
 
-def _names(text: str) -> frozenset[str]:
+def _names(text: str, pattern: re.Pattern[str] = _NAME_RE) -> frozenset[str]:
     found = set()
-    for match in _NAME_RE.finditer(text):
+    for match in pattern.finditer(text):
         words = _LETTERS.findall(fold(match.group()).lower())
         if len(words) >= 2:
             found.add(" ".join(words))
@@ -107,7 +137,8 @@ def _features(item: StoryItem) -> _Features:
         counts.update(words)
         counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     distinct = len(set(title_words) | set(lead_words))
-    return _Features(counts, _names(f"{title} . {lead}"), " ".join(title_words), distinct)
+    text = f"{title} . {lead}"
+    return _Features(counts, _names(text), " ".join(title_words), distinct, text=text)
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -123,36 +154,24 @@ def _hours(published: str) -> float | None:
 
 
 def cluster_stories(
-    items: Sequence[StoryItem], *, limits: Thresholds | None = None
+    items: Sequence[StoryItem], *, limits: Thresholds | None = None, rarity: Rarity | None = None
 ) -> list[list[int]]:
     """Group indices of `items` into stories; each group starts with its first publisher.
 
     Every group holds at least one kept item (the others are left out); groups are returned
-    in the order of their leads' publication time."""
+    in the order of their leads' publication time. `rarity` is ``Rarity(items)`` when the
+    caller has it already."""
     limits = limits or Thresholds()
     n = len(items)
-    features = _weighable(items)
-    df: dict[str, float] = defaultdict(float)
-    names_df: dict[str, float] = defaultdict(float)
-    others = [i for i in range(n) if not items[i].kept]
-    scale = len(others) / max(1, sum(1 for i in others if i in features))
-    for i, f in features.items():
-        share = 1.0 if items[i].kept else scale
-        for key in f.counts:
-            df[key] += share
-        for name in f.names:
-            names_df[name] += share
-    weight = {k: math.log((n + SMOOTH) / (c + 0.5)) for k, c in df.items()}
-    unseen = math.log((n + SMOOTH) / 1.5)  # a word the sample did not hold is rare
-    rare_name = max(2, min(NAME_DF, n // NAME_SHARE))
+    rarity = rarity or Rarity(items)
+    features = rarity.features
+    df, names_df, rare_name = rarity.df, rarity.names_df, rarity.rare_name
     # In a long window the others only weigh words: a month's view does without their copies.
     joining = len(features) == n
 
     def vector(f: _Features) -> dict[str, float]:
         if f.vector is None:
-            raw = {k: c * weight.get(k, unseen) for k, c in f.counts.items()}
-            norm = math.sqrt(sum(x * x for x in raw.values())) or 1.0
-            f.vector = {k: x / norm for k, x in raw.items()}
+            f.vector = rarity.vector(f.counts)
         return f.vector
 
     hours = [_hours(item.published) for item in items]
@@ -233,6 +252,93 @@ def _cohesive(
         return True
     total = sum(_cosine(vector(features[i]), vector(features[j])) for i in a for j in b)
     return total / (len(a) * len(b)) >= COHESION
+
+
+class Rarity:
+    """How rare each word and proper name is among a window's articles: the weights
+    `cluster_stories` compares articles with, also used to compare a story with the words of
+    an incident of earlier days (``incident_build``)."""
+
+    def __init__(
+        self, items: Sequence[StoryItem], features: dict[int, _Features] | None = None
+    ) -> None:
+        features = _weighable(items) if features is None else features
+        n = len(items)
+        self.df: dict[str, float] = defaultdict(float)
+        self.names_df: dict[str, float] = defaultdict(float)
+        self.features = features
+        self._items = items
+        self._proper_df: dict[str, float] | None = None
+        self._vectors: dict[int, tuple[Bag, dict[str, float]]] = {}
+        others = [i for i in range(n) if not items[i].kept]
+        scale = len(others) / max(1, sum(1 for i in others if i in features))
+        for i, f in features.items():
+            share = 1.0 if items[i].kept else scale
+            for key in f.counts:
+                self.df[key] += share
+            for name in f.names:
+                self.names_df[name] += share
+        self.weight = {k: math.log((n + SMOOTH) / (c + 0.5)) for k, c in self.df.items()}
+        self.unseen = math.log((n + SMOOTH) / 1.5)  # a word the sample did not hold is rare
+        self.rare_name = max(2, min(NAME_DF, n // NAME_SHARE))
+
+    def vector(self, counts: Counter[str]) -> dict[str, float]:
+        """The unit vector of rarity-weighted counts."""
+        raw = {k: c * self.weight.get(k, self.unseen) for k, c in counts.items()}
+        norm = math.sqrt(sum(x * x for x in raw.values())) or 1.0
+        return {k: x / norm for k, x in raw.items()}
+
+    def similarity(self, a: Bag, b: Bag) -> float:
+        """Cosine of two bags of words, weighed by this window's rarity."""
+        return _cosine(self._bag_vector(a), self._bag_vector(b))
+
+    def _bag_vector(self, bag: Bag) -> dict[str, float]:
+        """A bag's vector, computed once per bag in this window (bags are never changed)."""
+        known = self._vectors.get(id(bag))
+        if known is None or known[0] is not bag:
+            known = (bag, self.vector(bag.counts))
+            self._vectors[id(bag)] = known
+        return known[1]
+
+    def shared_rare_names(self, a: Bag, b: Bag) -> frozenset[str]:
+        """Proper names both bags hold that are rare in this window (a name the window does
+        not hold at all is rare)."""
+        if self._proper_df is None:  # counted on first use: clustering does not need them
+            self._proper_df = defaultdict(float)
+            others = [i for i, item in enumerate(self._items) if not item.kept]
+            scale = len(others) / max(1, sum(1 for i in others if i in self.features))
+            for i, f in self.features.items():
+                for name in f.proper:
+                    self._proper_df[name] += 1.0 if self._items[i].kept else scale
+        df = self._proper_df
+        return frozenset(n for n in a.names & b.names if df.get(n, 0.0) <= self.rare_name)
+
+
+@dataclass(frozen=True)
+class Bag:
+    """The words (and word pairs) and proper names of one or more articles' title and lead."""
+
+    counts: Counter[str]
+    names: frozenset[str]
+    bodies: frozenset[str] = frozenset()  # the names of schools and bodies among them
+
+    @property
+    def words(self) -> int:
+        return sum(1 for key in self.counts if " " not in key)
+
+
+def bag_of(items: Sequence[StoryItem]) -> Bag:
+    """The words of a group of articles taken together (a story, an incident), with their
+    proper names (strictly: every word capitalised)."""
+    counts: Counter[str] = Counter()
+    names: set[str] = set()
+    bodies: set[str] = set()
+    for item in items:
+        f = _features(item)
+        counts.update(f.counts)
+        names |= f.proper
+        bodies |= f.bodies
+    return Bag(counts, frozenset(names), frozenset(bodies))
 
 
 def _weighable(items: Sequence[StoryItem]) -> dict[int, _Features]:

@@ -42,7 +42,7 @@ def clean_text(text: str | None, *, one_line: bool = True) -> str:
     text = _UNSAFE.sub("", _ANSI.sub("", text))
     if one_line:
         return _SPACES.sub(" ", text).strip()
-    return text.strip()
+    return text.strip("\r\n").rstrip()  # a line's indentation is kept: it shows structure
 
 
 def safe_url(url: str | None) -> str | None:

@@ -10,7 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dumon.output.digest_records import CUT_REASONS, Digest, SourceIssue, Story
+from dumon.output.incident_briefs import Brief
+from dumon.output.incidents import RESPONSES
 from dumon.render import clean_text, safe_url, time_label, window_label
+from dumon.render.trends_view import lines as week_lines
+from dumon.storage.incidents import CLOSED
 
 TITLE = "ĐIỂM TIN BÁO CHÍ"
 SECTIONS = {
@@ -19,6 +23,7 @@ SECTIONS = {
     "local": "III. Tin về ngành giáo dục của tỉnh",
     "national": "IV. Tin giáo dục toàn quốc",
     "sources": "V. Nguồn tin",
+    "week": "VI. Xu hướng và tuần tới",
     "cut": "Phụ lục: Tin khác (không đưa vào các mục trên)",
 }
 NONE = {
@@ -28,6 +33,7 @@ NONE = {
     "sources": "Mọi nguồn tin đều đọc được bình thường.",
 }
 SEVERITY = {3: "khẩn", 2: "cao", 1: "theo dõi"}
+OTHER_ALERTS = "Tin cần lưu ý khác"
 
 
 def department(digest: Digest) -> str:
@@ -90,9 +96,71 @@ class StoryLines:
         return "Đăng lại: " + ", ".join(o for o, _ in self.copies) if self.copies else ""
 
 
-def story_lines(story: Story, *, explain: bool = False) -> StoryLines:
+def incident_heading(brief: Brief) -> str:
+    """'Sự vụ #12 của tỉnh (khẩn): <title> — lan rộng'."""
+    level = SEVERITY.get(brief.severity, "")
+    where = " của tỉnh" if brief.local else ""
+    return (
+        f"Sự vụ #{brief.id}{where}{f' ({level})' if level else ''}: "
+        f"{clean_text(brief.title)} — {brief.stage}"
+    )
+
+
+def _hours(delay) -> int:
+    return max(0, int(delay.total_seconds() // 3600))
+
+
+def incident_status(brief: Brief) -> str:
+    """What changed since the start of the window and whether the office has answered:
+    'lan rộng: +3 bài, 2 báo trung ương; chưa có phát ngôn sau 26 giờ'."""
+    if brief.stage_before is None:
+        head = f"mới xuất hiện, {brief.stage}"
+    elif brief.stage_before != brief.stage:
+        head = f"{brief.stage_before} → {brief.stage}"
+    else:
+        head = brief.stage
+    parts = []
+    if brief.new_articles:
+        news = f"+{brief.new_articles} bài"
+        if brief.new_central:
+            news += f", {brief.new_central} báo trung ương"
+        parts.append(news)
+    else:
+        parts.append(f"không có bài mới từ {brief.last_seen:%d/%m}")
+    if brief.stage == CLOSED:
+        if brief.closed_by == "office":
+            reason = clean_text(brief.close_reason)
+            parts.append("văn phòng đã đóng" + (f" ({reason})" if reason else ""))
+        else:
+            parts.append("không còn bài mới")
+    if brief.response is not None and brief.response_delay is not None:
+        kind = RESPONSES.get(brief.response.response, brief.response.response)
+        parts.append(
+            f"đã {kind} lúc {brief.response.at:%H:%M %d/%m} "
+            f"(sau {_hours(brief.response_delay)} giờ)"
+        )
+    elif brief.unanswered_hours is not None:
+        parts.append(f"chưa có phát ngôn sau {brief.unanswered_hours} giờ")
+    elif brief.stage != CLOSED:
+        parts.append("chưa có phát ngôn")
+    total = f"tổng {brief.articles} bài trên {brief.outlets} báo từ {brief.first_seen:%d/%m/%Y}"
+    return f"{head}: {'; '.join(parts)} ({total})."
+
+
+def incident_tag(story: Story, brief: Brief | None) -> str:
+    """The incident a story tells, for its tags: 'Sự vụ #12 (lan rộng, cập nhật)'."""
+    if story.incident is None:
+        return ""
+    stage = brief.stage if brief else ""
+    state = ", ".join(p for p in (stage, "cập nhật" if story.update else "mới") if p)
+    return f"Sự vụ #{story.incident} ({state})"
+
+
+def story_lines(story: Story, *, explain: bool = False, brief: Brief | None = None) -> StoryLines:
     byline = " · ".join(p for p in (clean_text(story.outlet), time_label(story.published)) if p)
     tags = []
+    if story.incident is not None:
+        tags.append(incident_tag(story, brief))
     if story.alerts or story.alert:
         level = SEVERITY.get(story.severity, "")
         names = ", ".join(clean_text(a) for a in story.alerts)
@@ -161,7 +229,7 @@ def blocks(digest: Digest) -> list[Block]:
     else:
         out += [Block("section", SECTIONS["overview"]), Block("para", overview(digest))]
         out.append(Block("section", SECTIONS["alerts"]))
-        out += _stories(digest.alerts, NONE["alerts"], explain)
+        out += _alerts(digest)
         out.append(Block("section", SECTIONS["local"]))
         pointer = local_alerts_line(digest)
         if pointer:
@@ -173,16 +241,19 @@ def blocks(digest: Digest) -> list[Block]:
             out.append(Block("group", f"{clean_text(group.name)} ({len(group.stories)})"))
             for story in group.stories:
                 number += 1
-                lines = story_lines(story, explain=explain)
+                lines = story_lines(story, explain=explain, brief=_brief(digest, story))
                 out.append(Block("story", story=lines, number=number))
         out.append(Block("section", SECTIONS["national"]))
-        out += _stories(digest.national, NONE["national"], explain)
+        out += _stories(digest.national, NONE["national"], explain, digest)
         if digest.national_more:
             out.append(Block("para", national_more(digest)))
     out.append(Block("section", SECTIONS["sources"]))
     if not digest.sources:
         out.append(Block("para", NONE["sources"]))
     out += [Block("source", source_line(issue)) for issue in digest.sources]
+    if digest.week is not None:
+        out.append(Block("section", SECTIONS["week"]))
+        out += [Block(kind, text) for kind, text in week_lines(digest.week)]
     if digest.cut:
         out.append(Block("section", SECTIONS["cut"]))
         out += [
@@ -192,10 +263,36 @@ def blocks(digest: Digest) -> list[Block]:
     return out
 
 
-def _stories(stories: tuple[Story, ...], none: str, explain: bool) -> list[Block]:
+def _brief(digest: Digest, story: Story) -> Brief | None:
+    return digest.briefs.get(story.incident) if story.incident is not None else None
+
+
+def _stories(
+    stories: tuple[Story, ...], none: str, explain: bool, digest: Digest, start: int = 1
+) -> list[Block]:
     if not stories:
         return [Block("para", none)]
     return [
-        Block("story", story=story_lines(s, explain=explain), number=i)
-        for i, s in enumerate(stories, 1)
+        Block("story", story=story_lines(s, explain=explain, brief=_brief(digest, s)), number=i)
+        for i, s in enumerate(stories, start)
     ]
+
+
+def _alerts(digest: Digest) -> list[Block]:
+    """Section II: the province's incidents first, each with where it stands and its
+    articles of the window; then the other alerts."""
+    if not digest.incidents:
+        return _stories(digest.alerts, NONE["alerts"], digest.explain, digest)
+    out: list[Block] = []
+    number = 0
+    leading = {b.id for b in digest.incidents}
+    for brief in digest.incidents:
+        out += [Block("group", incident_heading(brief)), Block("para", incident_status(brief))]
+        mine = tuple(s for s in digest.alerts if s.incident == brief.id)
+        out += _stories(mine, "", digest.explain, digest, number + 1) if mine else []
+        number += len(mine)
+    rest = tuple(s for s in digest.alerts if s.incident not in leading)
+    if rest:
+        out.append(Block("group", OTHER_ALERTS))
+        out += _stories(rest, "", digest.explain, digest, number + 1)
+    return out

@@ -17,7 +17,10 @@ from dumon.render.report_view import (
     month_label,
     notes,
     percent,
+    response_text,
+    stage_path,
     totals_line,
+    unit_response_text,
 )
 from dumon.vntime import VN_TZ
 
@@ -259,9 +262,40 @@ def report_html(
                     f"<td class='n'>{story.articles}</td></tr>"
                 )
             body.append("</tbody></table>")
+        body += _incidents(report)
     return (
         "<!DOCTYPE html>\n<html lang='vi'><head><meta charset='utf-8'>"
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
         + "".join(body)
         + "</body></html>\n"
     )
+
+
+def _incidents(report: CoverageReport) -> list[str]:
+    """The period's incidents (stage history, response) and the response times per unit."""
+    if not report.incidents:
+        return []
+    out = [
+        "<h2>Sự vụ trong kỳ</h2><table><thead><tr><th>Sự vụ</th><th>Diễn biến</th>"
+        "<th>Phản hồi</th></tr></thead><tbody>"
+    ]
+    for item in report.incidents:
+        where = "tỉnh, " if item.local else ""
+        out.append(
+            f"<tr><td>#{item.id} {_e(item.title)} ({where}{item.articles} bài, "
+            f"{item.outlets} báo)</td><td>{_e(stage_path(item))}</td>"
+            f"<td>{_e(response_text(item))}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    out.append(
+        "<h2>Thời gian phản hồi theo đơn vị</h2><table><thead><tr><th>Đơn vị</th>"
+        "<th>Sự vụ</th><th>Phản hồi</th><th>Lan rộng, chưa phản hồi</th></tr></thead><tbody>"
+    )
+    for row in report.unit_responses:
+        out.append(
+            f"<tr><td>{_e(row.unit)}</td><td class='n'>{row.incidents}</td>"
+            f"<td>{_e(unit_response_text(row))}</td>"
+            f"<td class='n'>{row.unanswered_spreading}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return out

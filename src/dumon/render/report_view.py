@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from dumon.matching.registry import KIND_LABELS
+from dumon.output.incident_briefs import PeriodIncident, UnitResponses
+from dumon.output.incidents import RESPONSES
 from dumon.output.report_records import Count, CoverageReport, OutletCount, UnitCount
 from dumon.render import clean_text, safe_url
 
@@ -241,3 +243,59 @@ def print_report(console: Console, report: CoverageReport) -> None:
                 Text(str(story.articles)),
             )
         console.print(table)
+    print_incidents(console, report)
+
+
+SEVERITY = {3: "khẩn", 2: "cao", 1: "theo dõi", 0: "—"}
+
+
+def stage_path(item: PeriodIncident) -> str:
+    """'mới 10/11 → lan rộng 11/11 → hạ nhiệt 14/11'."""
+    return " → ".join(f"{stage} {at:%d/%m}" for at, stage in item.history)
+
+
+def response_text(item: PeriodIncident) -> str:
+    if item.response is None or item.response_hours is None:
+        return "chưa có"
+    kind = RESPONSES.get(item.response.response, item.response.response)
+    return f"{kind} sau {item.response_hours:g} giờ"
+
+
+def unit_response_text(row: UnitResponses) -> str:
+    median = f"trung vị {row.median_hours:g} giờ" if row.median_hours is not None else "—"
+    return f"{row.answered}/{row.incidents} có phản hồi; {median}"
+
+
+def print_incidents(console: Console, report: CoverageReport) -> None:
+    """The period's incidents with their stage history, and the response times per unit."""
+    if not report.incidents:
+        return
+    console.print()
+    table = _table("Sự vụ trong kỳ")
+    table.add_column(Text("Sự vụ"), overflow="fold")
+    table.add_column(Text("Diễn biến"), overflow="fold")
+    table.add_column(Text("Phản hồi"), overflow="fold", max_width=18)
+    for item in report.incidents:
+        cell = Text(f"#{item.id} ", style="bold")
+        cell.append(clean_text(item.title))
+        where = "tỉnh, " if item.local else ""
+        cell.append(
+            f"\n({where}{SEVERITY.get(item.severity, item.severity)}, {item.articles} bài, "
+            f"{item.outlets} báo)",
+            style="dim",
+        )
+        table.add_row(cell, Text(stage_path(item)), Text(response_text(item)))
+    console.print(table)
+    table = _table("Thời gian phản hồi theo đơn vị")
+    table.add_column(Text("Đơn vị"), overflow="fold")
+    table.add_column(Text("Sự vụ"), justify="right")
+    table.add_column(Text("Phản hồi"), overflow="fold")
+    table.add_column(Text("Lan rộng, chưa phản hồi"), justify="right")
+    for row in report.unit_responses:
+        table.add_row(
+            Text(clean_text(row.unit)),
+            Text(str(row.incidents)),
+            Text(unit_response_text(row)),
+            Text(str(row.unanswered_spreading)),
+        )
+    console.print(table)

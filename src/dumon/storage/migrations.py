@@ -4,6 +4,9 @@ Each migration runs in one transaction together with its bookkeeping row, so a c
 during an upgrade leaves the previous schema intact. Applied on every open. The transaction
 takes the write lock before it reads what is applied, so two processes opening a new
 database at once apply each migration once (the second waits, then finds it done).
+
+Why ~500 lines: the file is the schema's history, read top to bottom in the order it is
+applied; a migration is never changed once shipped, so nothing here is edited but the end.
 """
 
 from __future__ import annotations
@@ -387,3 +390,114 @@ def m008_article_scope(db: sqlite_utils.Database) -> None:
     neighbour, province, abroad): the digest ranks and leaves out by it. Null for articles
     matched before; ``dumon rematch`` fills them in."""
     db.execute("alter table articles add column scope text")
+
+
+@migration
+def m009_incidents(db: sqlite_utils.Database) -> None:
+    """Incidents (sự vụ): an event followed from its first article to its close.
+
+    - ``incidents``: one row per incident, with what is computed from its articles (first and
+      latest article, outlets, severity, local, stage) and how it ended (``closed_by``: office,
+      quiet, merged). ``opened`` is the publication of the story that opened it: an incident
+      is known from then on (earlier articles may join it as its first signs).
+    - ``incident_articles``: which articles tell it (an article tells at most one), with the
+      outlet, its tier, the title and the verdict (severity, local, scope, the office's marks
+      applied) kept, so the timeline and the stage history survive ``dumon db prune``; no
+      foreign key to ``articles`` for the same reason. ``how``: opened, story (a copy of a
+      story already in it), joined, followup, earlier (a first sign), office (moved by hand).
+    - ``incident_events``: the timeline beside the articles: stage changes (derived from the
+      articles, rewritten when they change), and the office's notes, responses, closes,
+      reopenings, merges and splits (never rewritten).
+    - ``incident_build``: how far the stored articles have been read into incidents, so a
+      build interrupted at any point resumes where its last transaction ended.
+    - ``incident_timeline``: a view of both, in time order, for Datasette.
+    """
+    statements = [
+        """create table incidents (
+            id integer primary key,
+            title text not null,
+            opened text not null,
+            first_seen text,
+            last_seen text,
+            articles integer not null default 0,
+            outlets integer not null default 0,
+            severity integer not null default 0,
+            local integer not null default 0,
+            scope text,
+            units text not null default '[]',
+            alerts text not null default '[]',
+            stage text not null,
+            stage_since text,
+            closed text,
+            closed_by text,
+            close_reason text,
+            merged_into integer references incidents(id),
+            first_response text,
+            updated text
+        )""",
+        "create index idx_incidents_last on incidents (last_seen)",
+        "create index idx_incidents_stage on incidents (stage, local)",
+        """create table incident_articles (
+            incident_id integer not null references incidents(id),
+            article_id integer not null,
+            url text not null,
+            title text,
+            outlet text,
+            tier text,
+            published text,
+            severity integer not null default 0,
+            local integer not null default 0,
+            scope text,
+            how text not null,
+            added text not null,
+            primary key (incident_id, article_id)
+        )""",
+        "create unique index idx_incident_articles_article on incident_articles (article_id)",
+        """create table incident_events (
+            id integer primary key,
+            incident_id integer not null references incidents(id),
+            at text not null,
+            kind text not null,
+            stage text,
+            response text,
+            text text,
+            by text,
+            url text,
+            recorded text not null
+        )""",
+        "create index idx_incident_events_incident on incident_events (incident_id, at)",
+        "create table incident_build (key text primary key, value text)",
+        """create view incident_timeline as
+            select incident_id, published as at, 'article' as kind, outlet || ': ' || title
+                as text, url, tier as detail from incident_articles
+            union all
+            select incident_id, at, kind, coalesce(text, stage, ''), url,
+                coalesce(response, by, '') from incident_events""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+@migration
+def m010_marks(db: sqlite_utils.Database) -> None:
+    """The office's marks on articles (not relevant, not local, not an alert, important).
+
+    Kept apart from the matcher's verdict, so ``dumon rematch`` never undoes them, and tied to
+    the article's URL and the outlet's article number (``article_key``) as well as its id, so
+    an article stored again (pruned and re-imported) keeps its marks. One mark of each kind
+    per article.
+    """
+    db.execute(
+        """create table marks (
+            id integer primary key,
+            article_id integer,
+            url text not null,
+            article_key text,
+            title text,
+            kind text not null,
+            note text,
+            at text not null,
+            unique (url, kind)
+        )"""
+    )
+    db.execute("create index idx_marks_key on marks (article_key)")

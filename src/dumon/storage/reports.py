@@ -81,7 +81,8 @@ class StoryCopy:
 
 
 def _story_scope(start: str, end: str, units: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """The period's articles of the units, or without units its local or alert ones."""
+    """The period's articles of the units, or without units its local or alert ones; never
+    one the office marked not relevant (m010)."""
     params: list[Any] = [start, end]
     if units:
         marks = ",".join("?" * len(units))
@@ -92,7 +93,8 @@ def _story_scope(start: str, end: str, units: tuple[str, ...]) -> tuple[str, lis
         params = [*units, start, end, *params]
     else:
         scope = "(a.local = 1 or a.alert = 1)"
-    return f"where {scope} and a.published >= ? and a.published < ?", params
+    hidden = "a.url not in (select url from marks where kind = 'not-relevant')"
+    return f"where {scope} and {hidden} and a.published >= ? and a.published < ?", params
 
 
 def story_leads(

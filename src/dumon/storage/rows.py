@@ -76,6 +76,11 @@ class ArticleRow:
 
 
 ARTICLE_ROW_COLUMNS = ", ".join(f"[{name}]" for name in ArticleRow.__dataclass_fields__)
+# The same columns read briefly (incidents, marks): a summary's first 600 characters, no body.
+ARTICLE_ROW_BRIEF = (
+    "id, url, title, substr(coalesce(summary, ''), 1, 600), '', outlet, source, published, "
+    "first_seen, edu, local, alert, severity, units, themes, scope"
+)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 BUSY_MS = 30_000
-SCHEMA = "m008_article_scope"
+SCHEMA = "m010_marks"
 """The latest migration, known here without importing sqlite-utils (a test checks it)."""
 
 

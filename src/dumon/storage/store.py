@@ -269,6 +269,16 @@ def iter_articles(
         last = rows[-1].id
 
 
+def articles_with_ids(db: Database, ids: Iterable[int]) -> Iterator[ArticleRow]:
+    """The stored articles of `ids` (those a proposed keyword change can touch), in id order."""
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"select {ARTICLE_ROW_COLUMNS} from articles where id in ({marks}) order by id"
+        yield from (ArticleRow(*row) for row in db.conn.execute(sql, chunk))
+
+
 HitKey = tuple[str, str, str, int, int]
 """A stored hit as compared across matches: kind, key, field, start, end."""
 
