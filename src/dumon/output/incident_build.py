@@ -137,10 +137,10 @@ def _advance_stages(db: Database, rules: IncidentSettings, now: datetime) -> Non
             incidents.refresh(db, incident_id, rules, now=now)
 
 
-def rebuild_incidents(db: Database, *, force: bool = False, **options: object) -> BuildReport:
-    """Forget the incidents built from articles and build them again (after a change of the
-    keywords or the thresholds). The office's actions are lost with them, so this refuses when
-    there are any, unless `force`."""
+def forget_incidents(db: Database, *, force: bool = False) -> None:
+    """Forget every incident before building them again (after a change of the keywords or
+    the thresholds). The office's actions are lost with them, so this refuses when there are
+    any, unless `force`."""
     acted = stored.office_actions(db.conn)
     if acted and not force:
         raise DumonError(
@@ -150,7 +150,6 @@ def rebuild_incidents(db: Database, *, force: bool = False, **options: object) -
         )
     with db.atomic():
         stored.forget_all(db)
-    return build_incidents(db, **options)  # type: ignore[arg-type]
 
 
 def configured_tiers(desk: Desk, settings: Settings, db: Database) -> TierOf:
@@ -189,9 +188,8 @@ def refresh_incidents(
         editorial = load_editorial(desk)
         tier_of = configured_tiers(desk, settings, db)
         if rebuild:
-            return rebuild_incidents(
-                db, force=force, settings=settings, editorial=editorial, tier_of=tier_of, now=now
-            )
+            forget_incidents(db, force=force)
+            until = None  # a rebuild reads every window
         return build_incidents(
             db, settings=settings, editorial=editorial, tier_of=tier_of, now=now, until=until
         )
