@@ -61,21 +61,6 @@ def _settings(desk):
         return Settings()
 
 
-def _configured_sources(desk) -> list[tuple[str, str, str, str]]:
-    """(name, outlet, url, tier) of the desk's sources.yaml, for the tiers of imported
-    outlets; none when the file is missing or broken (`dumon doctor` says why)."""
-    from dumon.collecting.config import load_sources
-
-    if not desk.sources_path.is_file():
-        return []
-    try:
-        config = load_sources(desk.sources_path)
-    except DumonError as error:
-        logging.getLogger(__name__).warning("sources.yaml: %s", error.message)
-        return []
-    return [(s.name, s.outlet, s.url, s.tier) for s in config.sources]
-
-
 def _day(iso: str | None):
     from datetime import datetime
 
@@ -271,7 +256,9 @@ def report_command(
     ensure_current(desk)  # the period's incidents, up to date
     db = _open_db(ctx)
     try:
-        tiers = report.tier_map(db, _configured_sources(desk), overrides=settings.outlet_tiers)
+        tiers = report.tier_map(
+            db, report.configured_sources(desk), overrides=settings.outlet_tiers
+        )
         result = report.build_report(
             db,
             chosen,

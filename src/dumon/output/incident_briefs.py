@@ -13,7 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dumon.output.digest_records import Story
-from dumon.output.incidents import severity, stage_at, stage_history, unanswered_hours
+from dumon.output.incidents import (
+    severity,
+    stage_at,
+    stage_history,
+    unanswered_hours,
+    who_closed,
+)
 from dumon.settings import IncidentSettings
 from dumon.storage import incidents as stored
 from dumon.storage.incidents import CLOSED, NEW, SPREADING, Event, Incident
@@ -57,10 +63,7 @@ def brief(incident: Incident, start: datetime, end: datetime, rules: IncidentSet
     new = [a for a in seen.articles if a.published >= start]
     new_outlets = tuple(dict.fromkeys(a.outlet for a in new if a.outlet))
     central = {a.outlet for a in new if a.tier in rules.spread_tiers}
-    closed_by = None
-    if stage == CLOSED:
-        closes = [e.at for e in seen.events if e.kind == "close"]
-        closed_by = "office" if closes and max(closes) >= seen.last_seen else "quiet"
+    closed_by = who_closed(seen) if stage == CLOSED else None
     return Brief(
         id=incident.id,
         title=incident.title,

@@ -22,6 +22,7 @@ from dumon.errors import DumonError
 from dumon.output import incidents
 from dumon.output.digest import Editorial, load_editorial
 from dumon.output.incident_window import WindowReader
+from dumon.output.report import configured_sources, tier_map
 from dumon.output.window import Window
 from dumon.settings import IncidentSettings, Settings, load_settings
 from dumon.storage import incident_reads as reads
@@ -152,23 +153,6 @@ def forget_incidents(db: Database, *, force: bool = False) -> None:
         stored.forget_all(db)
 
 
-def configured_tiers(desk: Desk, settings: Settings, db: Database) -> TierOf:
-    """Tiers of outlets: the stored sources, sources.yaml, and settings' outlet_tiers."""
-    from dumon.collecting.config import load_sources
-    from dumon.output.report import tier_map
-
-    configured: list[tuple[str, str, str, str]] = []
-    if desk.sources_path.is_file():
-        try:
-            configured = [
-                (s.name, s.outlet, s.url, s.tier) for s in load_sources(desk.sources_path).sources
-            ]
-        except DumonError as error:
-            log.warning("sources.yaml: %s", error.message)
-    tier_of: TierOf = tier_map(db.conn, configured, overrides=settings.outlet_tiers)
-    return tier_of
-
-
 def refresh_incidents(
     desk: Desk,
     *,
@@ -186,7 +170,9 @@ def refresh_incidents(
             return BuildReport()  # nothing stored since, nothing open: no profile to load
         settings = load_settings(desk.settings_path)
         editorial = load_editorial(desk)
-        tier_of = configured_tiers(desk, settings, db)
+        tier_of: TierOf = tier_map(
+            db.conn, configured_sources(desk), overrides=settings.outlet_tiers
+        )
         if rebuild:
             forget_incidents(db, force=force)
             until = None  # a rebuild reads every window

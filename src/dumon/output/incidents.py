@@ -135,6 +135,17 @@ def stage_history(
     return history
 
 
+def who_closed(incident: Incident) -> str:
+    """Why a closed incident is closed: ``merged`` into another, ``office`` (closed after
+    its latest article, or emptied by the office), or ``quiet`` (no new article)."""
+    if incident.merged_into is not None:
+        return "merged"
+    closes = [e.at for e in incident.events if e.kind == "close"]
+    if not incident.articles or (closes and max(closes) >= incident.last_seen):
+        return "office"
+    return "quiet"
+
+
 def unanswered_hours(incident: Incident, moment: datetime, rules: IncidentSettings) -> int | None:
     """Hours since the first article when the incident is spreading at `moment` with no
     response yet and ``response_hours`` have passed (None otherwise): the digest's flag. Only
@@ -205,15 +216,7 @@ def refresh(
     history = stage_history(incident, rules, until=now)
     stored.replace_stages(db, incident_id, history, now=now)
     stage, since = (history[-1][1], history[-1][0]) if history else (CLOSED, now)
-    closed_by = None
-    if stage == CLOSED:
-        closes = [e.at for e in incident.events if e.kind == "close"]
-        if incident.merged_into is not None:
-            closed_by = "merged"
-        elif closes and incident.articles and max(closes) >= incident.last_seen:
-            closed_by = "office"
-        else:
-            closed_by = "office" if not incident.articles else "quiet"
+    closed_by = who_closed(incident) if stage == CLOSED else None
     first = incident.first_response
     stored.update_incident(
         db,

@@ -12,6 +12,7 @@ same title; rewrites are left to the daily digest's clustering.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -19,7 +20,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from dumon.errors import QueryError
+from dumon.desk import Desk
+from dumon.errors import DumonError, QueryError
 from dumon.matching.registry import KIND_ORDER, Registry, loose
 from dumon.output import search
 from dumon.output.incident_briefs import PeriodIncident, UnitResponses, period_incidents
@@ -67,6 +69,21 @@ def _names(text: str | None) -> tuple[str, ...]:
 def _whole_days(period: Period) -> bool:
     midnight = "T00:00:00+07:00"
     return period.start.endswith(midnight) and period.end.endswith(midnight)
+
+
+def configured_sources(desk: Desk) -> list[tuple[str, str, str, str]]:
+    """(name, outlet, url, tier) of the desk's sources.yaml, for the tiers of imported
+    outlets; none when the file is missing or broken (`dumon doctor` says why)."""
+    from dumon.collecting.config import load_sources
+
+    if not desk.sources_path.is_file():
+        return []
+    try:
+        config = load_sources(desk.sources_path)
+    except DumonError as error:
+        logging.getLogger(__name__).warning("sources.yaml: %s", error.message)
+        return []
+    return [(s.name, s.outlet, s.url, s.tier) for s in config.sources]
 
 
 def tier_map(

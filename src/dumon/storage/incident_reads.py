@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from dumon.storage.incidents import CLOSED, chunks, iso, placeholders
+from dumon.storage.incidents import CLOSED, iso
 from dumon.storage.rows import ARTICLE_ROW_BRIEF, ArticleRow
-from dumon.storage.sqlitefile import has_table
+from dumon.storage.sqlitefile import chunks, has_table, placeholders
 from dumon.storage.store import Database
 
 # --- the build's progress ------------------------------------------------------------------

@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from dumon.storage.rows import ArticleRow, to_iso
-from dumon.storage.sqlitefile import has_table
+from dumon.storage.sqlitefile import chunks, has_table, placeholders
 from dumon.storage.store import Database
 from dumon.vntime import VN_TZ
 
 NEW, SPREADING, COOLING, CLOSED = "mới", "lan rộng", "hạ nhiệt", "khép lại"
 STAGES = (NEW, SPREADING, COOLING, CLOSED)
 _WIDEST = ("local", "national", "neighbour", "province", "abroad")
-CHUNK = 500  # ids per statement, under SQLite's limit of bound variables
 
 
 def iso(moment: datetime) -> str:
@@ -34,15 +33,6 @@ def iso(moment: datetime) -> str:
 
 def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(VN_TZ)
-
-
-def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def placeholders(chunk: Sequence[Any]) -> str:
-    return ",".join("?" * len(chunk))
 
 
 @dataclass(frozen=True)

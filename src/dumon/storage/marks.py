@@ -9,25 +9,14 @@ is ``output/marks.py``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dumon.storage.rows import ARTICLE_ROW_BRIEF, ARTICLE_ROW_COLUMNS, ArticleRow
-from dumon.storage.sqlitefile import has_table
+from dumon.storage.sqlitefile import chunks, has_table, placeholders
 from dumon.storage.store import Database
 from dumon.urls import article_key, canonical_url
-
-CHUNK = 500  # ids per statement, under SQLite's limit of bound variables
-
-
-def _marks(chunk: Sequence[Any]) -> str:
-    return ",".join("?" * len(chunk))
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
 
 
 @dataclass(frozen=True)
@@ -146,7 +135,7 @@ def remove_marks(db: Database, article: ArticleRef, kinds: Sequence[str]) -> int
     where = "(url = ? or (article_key is not null and article_key = ?))"
     params: list[Any] = [article.url, article.article_key]
     if kinds:
-        where += f" and kind in ({_marks(kinds)})"
+        where += f" and kind in ({placeholders(kinds)})"
         params += list(kinds)
     return int(db.execute(f"delete from marks where {where}", params).rowcount)
 
@@ -157,9 +146,9 @@ def articles_published_between(
     """The articles of `ids` published in [start, end) (ISO), text shortened."""
     return [
         ArticleRow(*row)
-        for chunk in _chunks(ids)
+        for chunk in chunks(ids)
         for row in conn.execute(
-            f"select {ARTICLE_ROW_BRIEF} from articles where id in ({_marks(chunk)}) "
+            f"select {ARTICLE_ROW_BRIEF} from articles where id in ({placeholders(chunk)}) "
             "and published >= ? and published < ?",
             [*chunk, start, end],
         )
@@ -173,9 +162,9 @@ def whole_articles(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Article
     """The articles of `ids`, their whole text (the words around a hit are read)."""
     return [
         ArticleRow(*row)
-        for chunk in _chunks(ids)
+        for chunk in chunks(ids)
         for row in conn.execute(
-            f"select {ARTICLE_ROW_COLUMNS} from articles where id in ({_marks(chunk)})", chunk
+            f"select {ARTICLE_ROW_COLUMNS} from articles where id in ({placeholders(chunk)})", chunk
         )
     ]
 
@@ -197,10 +186,10 @@ def term_hits(conn: sqlite3.Connection, ids: Sequence[int], kinds: Sequence[str]
     """The hits of these kinds in the articles' text (their URLs left out)."""
     return [
         TermHit(*row)
-        for chunk in _chunks(ids)
+        for chunk in chunks(ids)
         for row in conn.execute(
             "select article_id, kind, key, term, field, start, [end] from hits "
-            f"where article_id in ({_marks(chunk)}) and kind in ({_marks(kinds)}) "
+            f"where article_id in ({placeholders(chunk)}) and kind in ({placeholders(kinds)}) "
             "and field != 'url'",
             [*chunk, *kinds],
         )
@@ -220,9 +209,9 @@ def unkept_articles(conn: sqlite3.Connection, ids: Sequence[int]) -> list[Articl
     """The articles of `ids` the matcher did not keep (not edu, local or alert)."""
     return [
         ArticleRow(*row)
-        for chunk in _chunks(ids)
+        for chunk in chunks(ids)
         for row in conn.execute(
-            f"select {ARTICLE_ROW_BRIEF} from articles where id in ({_marks(chunk)}) "
+            f"select {ARTICLE_ROW_BRIEF} from articles where id in ({placeholders(chunk)}) "
             "and edu = 0 and local = 0 and alert = 0",
             chunk,
         )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dumon.storage.rows import ArticleRow
+from dumon.storage.sqlitefile import chunks, placeholders
 
 _RELEVANT = "(edu = 1 or local = 1 or alert = 1)"
 # ArticleRow's columns, the text shortened: a summary's first 600 characters, and a body only
@@ -51,12 +52,11 @@ class RankingHit:
 
 def ranking_hits(conn: sqlite3.Connection, article_ids: list[int]) -> Iterator[RankingHit]:
     """The alert and signal hits of the articles, in the order they were stored."""
-    for i in range(0, len(article_ids), 500):  # under SQLite's limit of bound variables
-        chunk = article_ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk in chunks(article_ids):
         for row in conn.execute(
             "select article_id, kind, key, field from hits "
-            f"where kind in ('alert', 'signal') and article_id in ({marks}) order by id",
+            f"where kind in ('alert', 'signal') and article_id in ({placeholders(chunk)}) "
+            "order by id",
             chunk,
         ):
             yield RankingHit(*row)

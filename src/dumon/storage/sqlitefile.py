@@ -12,12 +12,28 @@ be written there (at worst what a writer has not yet checkpointed is not seen).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 BUSY_MS = 30_000
 SCHEMA = "m010_marks"
 """The latest migration, known here without importing sqlite-utils (a test checks it)."""
+
+
+ID_CHUNK = 500  # ids per statement, under SQLite's limit of bound variables
+
+
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """`ids` in slices small enough for one ``in (…)`` statement each."""
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """``?,?,…``: one bound parameter per value."""
+    return ",".join("?" * len(values))
 
 
 def _uri(path: Path | str, option: str) -> str:
